@@ -1,0 +1,2 @@
+/** @ebjdat/bench */
+export const packageName = "@ebjdat/bench";

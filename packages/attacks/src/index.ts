@@ -1,0 +1,2 @@
+/** @ebjdat/attacks */
+export const packageName = "@ebjdat/attacks";

@@ -1,0 +1,2 @@
+/** @ebjdat/cli */
+export const packageName = "@ebjdat/cli";

@@ -1,0 +1,2 @@
+/** @ebjdat/data */
+export const packageName = "@ebjdat/data";

@@ -1,0 +1,2 @@
+/** @ebjdat/energy */
+export const packageName = "@ebjdat/energy";

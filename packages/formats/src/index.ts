@@ -1,0 +1,2 @@
+/** @ebjdat/formats */
+export const packageName = "@ebjdat/formats";

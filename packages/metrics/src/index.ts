@@ -1,0 +1,2 @@
+/** @ebjdat/metrics */
+export const packageName = "@ebjdat/metrics";

@@ -1,0 +1,2 @@
+/** @ebjdat/models */
+export const packageName = "@ebjdat/models";

@@ -1,0 +1,13 @@
+import type { Tensor2D, Tensor4D } from "@tensorflow/tfjs-core";
+
+/**
+ * The contract between models and everything that uses them (attacks, samplers, energies,
+ * metrics): float32 NHWC images in API space [0, 1] to logits `[B, K]` (spec 0.1).
+ */
+export type LogitsFn = (x: Tensor4D) => Tensor2D;
+
+/** A batch of images (float32 NHWC in [0, 1]) with integer labels. */
+export interface ImageBatch {
+  x: Tensor4D;
+  y: Int32Array;
+}

@@ -1,0 +1,2 @@
+/** @ebjdat/samplers */
+export const packageName = "@ebjdat/samplers";

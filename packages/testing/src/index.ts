@@ -1,0 +1,2 @@
+/** @ebjdat/testing */
+export const packageName = "@ebjdat/testing";

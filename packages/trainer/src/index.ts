@@ -1,0 +1,2 @@
+/** @ebjdat/trainer */
+export const packageName = "@ebjdat/trainer";
