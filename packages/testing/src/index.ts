@@ -1,2 +1,8 @@
-/** @ebjdat/testing */
-export const packageName = "@ebjdat/testing";
+/**
+ * @ebjdat/testing (private): the shared reference folder, its vectors, and the tolerance checks
+ * used by every package's tests.
+ */
+export { sharedDir, sharedPath, findRepoRoot } from "./shared.js";
+export { loadVectors, readF32, readF64, readI32, readU8 } from "./vectors.js";
+export { tensorOf } from "./tensor.js";
+export { maxAbsRelError, relL2Error, fractionWithin, valuesOf, type Numeric } from "./compare.js";
