@@ -1,2 +1,12 @@
 #!/usr/bin/env node
-console.log("ebjdat");
+import { main } from "./main";
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`ebjdat: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,2 +1,9 @@
-/** @ebjdat/cli */
-export const packageName = "@ebjdat/cli";
+/**
+ * @ebjdat/cli: the `ebjdat` command. `main(argv)` runs it programmatically; the progress bar
+ * is exported for other tools.
+ */
+export { main, COMMANDS } from "./main";
+export type { Command } from "./command";
+export { ProgressBar } from "./progress";
+export type { ProgressBarOptions } from "./progress";
+export { UsageError } from "./args";

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { registerKernelsAndGradients } from "./register";
 
 /** User-facing backend names, in the order `initBackend` tries them (webgpu only on request). */
 export type BackendName = "node-gpu" | "node" | "wasm" | "cpu" | "webgpu";
@@ -24,6 +25,8 @@ export interface InitBackendOptions {
 }
 
 let current: BackendInfo | undefined;
+/** What the call that chose `current` asked for: a name, or "auto". */
+let currentRequest: string | undefined;
 
 /** The backend chosen by the last `initBackend` call, if any. */
 export function backendInfo(): BackendInfo | undefined {
@@ -77,7 +80,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (forced !== undefined && !isBackendName(forced)) {
     throw new Error(`Unknown backend '${forced}' (from ${options.backend ? "--backend" : "EBJDAT_BACKEND"}); expected one of node-gpu, node, wasm, cpu, webgpu.`);
   }
-  if (current && (forced === undefined || forced === current.name) && tf.getBackend() === current.tfName) return current;
+  const request = forced ?? "auto";
+  if (current && (request === currentRequest || forced === current.name) && tf.getBackend() === current.tfName) return current;
+  await registerKernelsAndGradients();
   const candidates: BackendName[] = forced ? [forced] : [...BACKEND_ORDER];
   const notes: string[] = [];
   for (const name of candidates) {
@@ -92,7 +97,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       continue;
     }
     await tf.ready();
+    if (name === "wasm") notes.push("wasm: conv/max-pool gradients, UnsortedSegmentSum and depthwise gradients from @ebjdat/runtime");
     current = { name, tfName: TF_NAMES[name], notes, tfjsVersion: tf.version_core };
+    currentRequest = request;
     if (!options.quiet) process.stderr.write(`ebjdat: backend ${name} (tfjs ${tf.version_core})\n`);
     return current;
   }

@@ -4,6 +4,11 @@
  */
 export { initBackend, backendInfo, BACKEND_ORDER } from "./backend";
 export type { BackendName, BackendInfo, InitBackendOptions } from "./backend";
+export { registerKernelsAndGradients, WASM_KERNEL_OVERRIDES } from "./register";
+export { setConvGradStrategy, convGradStrategy } from "./wasm/conv2d-grad";
+export type { ConvGradStrategy } from "./wasm/conv2d-grad";
 export { Rng } from "./rng";
 export type { RngState } from "./rng";
 export type { LogitsFn, ImageBatch } from "./types";
+export type { ProgressEvent, ProgressFn } from "./types";
+export { tempPathFor, writeFileAtomic, writeJsonAtomic, writeDirAtomic, writeDirAtomicAsync } from "./atomic";

@@ -11,3 +11,18 @@ export interface ImageBatch {
   x: Tensor4D;
   y: Int32Array;
 }
+
+/** A unit of progress for long work; the CLI renders it as a bar with an ETA. */
+export interface ProgressEvent {
+  /** Units done so far (steps, batches, images). */
+  done: number;
+  /** Total units, when known. */
+  total?: number;
+  /** What is being done (e.g. `epoch 3/10`, `apgd-ce`). */
+  label?: string;
+  /** Live numbers to show next to the bar (loss, accuracy, ...). */
+  metrics?: Record<string, number>;
+}
+
+/** Callback receiving progress events. */
+export type ProgressFn = (event: ProgressEvent) => void;

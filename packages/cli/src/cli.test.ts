@@ -1,0 +1,80 @@
+import { describe, expect, it, vi } from "vitest";
+import { main } from "./main";
+import { num } from "./args";
+import { ProgressBar } from "./progress";
+
+function capture(): { out: () => string; err: () => string; restore: () => void } {
+  let out = "";
+  let err = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  return { out: () => out, err: () => err, restore: () => (o.mockRestore(), e.mockRestore()) };
+}
+
+describe("ebjdat CLI", () => {
+  it("lists the commands with --help", async () => {
+    const c = capture();
+    const code = await main(["--help"]);
+    c.restore();
+    expect(code).toBe(0);
+    expect(c.out()).toContain("info");
+    expect(c.out()).toContain("train");
+  });
+
+  it("gives every command a --help", async () => {
+    for (const cmd of ["info", "train"]) {
+      const c = capture();
+      const code = await main([cmd, "--help"]);
+      c.restore();
+      expect(code).toBe(0);
+      expect(c.out()).toContain(`ebjdat ${cmd}`);
+    }
+  });
+
+  it("rejects unknown commands and unknown flags with exit code 2", async () => {
+    let c = capture();
+    expect(await main(["frobnicate"])).toBe(2);
+    c.restore();
+    expect(c.err()).toContain("Unknown command 'frobnicate'");
+    c = capture();
+    expect(await main(["info", "--bogus"])).toBe(2);
+    c.restore();
+    expect(c.err()).toContain("bogus");
+  });
+
+  it("rejects a bad backend name before any work", async () => {
+    const c = capture();
+    expect(await main(["info", "--backend", "tpu"])).toBe(2);
+    c.restore();
+    expect(c.err()).toContain("--backend must be one of");
+  });
+
+  it("requires --out for train and names unknown presets", async () => {
+    let c = capture();
+    expect(await main(["train", "--preset", "standard-smoke"])).toBe(2);
+    c.restore();
+    expect(c.err()).toContain("--out");
+    c = capture();
+    expect(await main(["train", "--preset", "nope", "--out", "/tmp/x-never-written"])).toBe(1);
+    c.restore();
+    expect(c.err()).toContain("Unknown preset 'nope'");
+  });
+});
+
+describe("num", () => {
+  it("parses fractions such as 8/255", () => {
+    expect(num({ eps: "8/255" }, "eps")).toBeCloseTo(8 / 255, 12);
+    expect(num({ eps: "0.03" }, "eps")).toBe(0.03);
+    expect(() => num({ eps: "eight" }, "eps")).toThrow(/--eps must be a number/);
+  });
+});
+
+describe("ProgressBar", () => {
+  it("renders a bar with an ETA", () => {
+    const bar = new ProgressBar("train", { silent: true });
+    const line = bar.render({ done: 5, total: 10, label: "epoch 1", metrics: { loss: 1.5 } });
+    expect(line).toMatch(/\[#+-+\] 5\/10 50%/);
+    expect(line).toContain("ETA");
+    expect(line).toContain("loss=1.5000");
+  });
+});

@@ -1,0 +1,25 @@
+import { initBackend, type BackendInfo, type BackendName } from "@ebjdat/runtime";
+import type { OptionSpec, ParsedValues } from "../args";
+import { str, UsageError } from "../args";
+
+/** Options every command that computes takes. */
+export const COMMON_OPTIONS: OptionSpec = {
+  backend: { type: "string" },
+  data: { type: "string" },
+  seed: { type: "string" },
+};
+
+export const COMMON_HELP: Record<string, string> = {
+  "--backend <name>": "node-gpu | node | wasm | cpu | webgpu (default: fastest available; env EBJDAT_BACKEND)",
+  "--data <dir>": "dataset folder (env EBJDAT_DATA; default ../shared/data beside the repo, else ~/.cache/ebjdat/data)",
+  "--seed <n>": "random seed (default 1)",
+};
+
+const BACKENDS = ["node-gpu", "node", "wasm", "cpu", "webgpu"];
+
+/** Initialises the backend named by --backend (or EBJDAT_BACKEND / automatic) and reports it on stderr. */
+export async function backendFrom(values: ParsedValues): Promise<BackendInfo> {
+  const b = str(values, "backend");
+  if (b !== undefined && !BACKENDS.includes(b)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got '${b}'.`);
+  return initBackend(b ? { backend: b as BackendName } : {});
+}

@@ -1,0 +1,44 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { Rng } from "@ebjdat/runtime";
+import { augmentedBatch, classBalancedSubset, loadDataset, subset, type Dataset } from "@ebjdat/data";
+import type { TrainConfig } from "./config";
+import type { TrainBatch } from "./objective";
+
+/** The datasets a run uses, loaded and subset once. */
+export interface PreparedData {
+  train: Dataset;
+  eval?: Dataset;
+}
+
+/** Loads the training set (class-balanced subset when `perClass` > 0) and the first `eval.n` evaluation images. */
+export async function prepareData(config: TrainConfig, dataDir?: string): Promise<PreparedData> {
+  const opts = dataDir ? { dataDir } : {};
+  let train = await loadDataset(config.data.train, opts);
+  if (config.data.perClass > 0) train = classBalancedSubset(train, config.data.perClass);
+  if (train.n < config.batchSize) throw new Error(`The training set '${config.data.train}' has ${train.n} images, fewer than batchSize ${config.batchSize}.`);
+  let evalSet: Dataset | undefined;
+  if (config.eval.n > 0) {
+    const full = await loadDataset(config.eval.data, opts);
+    const n = Math.min(config.eval.n, full.n);
+    evalSet = subset(full, Array.from({ length: n }, (_, i) => i));
+  }
+  return evalSet ? { train, eval: evalSet } : { train };
+}
+
+/**
+ * The batch of training step `step`: the epoch's permutation is drawn from the stream
+ * `order:<epoch>` and the augmentation from `augment:<step>` of the run's seed, so any step can
+ * be rebuilt after a resume. Returns model-space images x_net = 2·x − 1 (spec 0.1).
+ */
+export function trainBatch(data: PreparedData, config: TrainConfig, step: number, perEpoch: number): TrainBatch {
+  const epoch = Math.floor(step / perEpoch);
+  const pos = step % perEpoch;
+  const perm = new Rng(config.seed).fork(`order:${epoch}`).permutation(data.train.n);
+  const idx = perm.subarray(pos * config.batchSize, (pos + 1) * config.batchSize);
+  const rng = new Rng(config.seed).fork(`augment:${step}`);
+  const aug = config.data.augment;
+  const { x, y } = augmentedBatch(data.train, idx, rng, { cropPadding: aug ? 4 : 0, flip: aug, noiseSigma: config.data.noiseSigma, noiseSpace: "model" });
+  const xNet = tf.tidy(() => tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D);
+  x.dispose();
+  return { xNet, y: tf.tensor1d(y, "int32") };
+}
