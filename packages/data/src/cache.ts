@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "@ebjdat/runtime";
 import { checkDataset, type Dataset } from "./dataset";
 
 /** Bump when the decoding of any source changes, so old cache entries are not reused. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { tempNameFor } from "./atomic";
+import { tempPathFor } from "@ebjdat/runtime";
 import { DataError } from "./errors";
 
 export interface DownloadOptions {
@@ -22,7 +22,7 @@ export interface DownloadOptions {
 export async function downloadFile(url: string, dest: string, opts: DownloadOptions): Promise<string> {
   const doFetch = opts.fetchImpl ?? globalThis.fetch;
   mkdirSync(dirname(dest), { recursive: true });
-  const tmp = tempNameFor(dest);
+  const tmp = tempPathFor(dest);
   try {
     let res: Response;
     try {

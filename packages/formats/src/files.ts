@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { readSafetensors, writeSafetensors } from "./safetensors.js";
 import { readTorch } from "./torch.js";
@@ -23,14 +23,24 @@ export function loadTorchFile(path: string): TorchValue {
   return readTorch(readFile(path, "loadTorchFile"), path);
 }
 
+let tempCounter = 0;
+
+/** A unique temporary path beside `path` (same folder, so the final rename is atomic). */
+export function tempPathFor(path: string): string {
+  tempCounter += 1;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${tempCounter}.tmp`);
+}
+
 /**
- * Writes `bytes` to `path` atomically: to a temporary name in the same folder, then renamed,
- * so that a reader never sees a half-written file.
+ * Writes `data` to `path` atomically: to a temporary name in the same folder (created if
+ * missing), then renamed, so that a reader never sees a half-written file. This is the one
+ * atomic writer of the project; `@ebjdat/runtime` re-exports it.
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
   try {
-    writeFileSync(tmp, bytes);
+    writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -1,29 +1,8 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, basename, join } from "node:path";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { tempPathFor, writeFileAtomic } from "@ebjdat/formats";
 
-let counter = 0;
-
-/** A temporary path beside `path` (same directory, so the final rename is atomic). */
-export function tempPathFor(path: string): string {
-  counter += 1;
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${counter}.tmp`);
-}
-
-/**
- * Writes a file atomically: the data goes to a temporary file beside `path`, which is then
- * renamed over `path`, so a reader never sees a half-written file.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+export { tempPathFor, writeFileAtomic };
 
 /** `writeFileAtomic` for JSON (2-space indent, trailing newline). */
 export function writeJsonAtomic(path: string, value: unknown): void {
