@@ -27,6 +27,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     poolOptions: { forks: { singleFork: true } },
-    reporters: ["default"],
+    reporters: ["default", "json"],
+    // read by scripts/test-summary.mjs (the CI closing line)
+    outputFile: { json: ".vitest/report.json" },
   },
 });
