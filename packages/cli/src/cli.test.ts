@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { main } from "./main";
 import { num } from "./args";
 import { ProgressBar } from "./progress";
+import { sharedPath } from "@ebjdat/testing";
 
 function capture(): { out: () => string; err: () => string; restore: () => void } {
   let out = "";
@@ -76,5 +77,26 @@ describe("ProgressBar", () => {
     expect(line).toMatch(/\[#+-+\] 5\/10 50%/);
     expect(line).toContain("ETA");
     expect(line).toContain("loss=1.5000");
+  });
+});
+
+describe("ebjdat eval input checks", () => {
+  it("names a bad eps, attack or missing model before any work", async () => {
+    const model = sharedPath("vectors", "autoattack", "model.safetensors");
+    const cases: [string[], RegExp][] = [
+      [["eval", "--model", "/nonexistent.pt", "--data", "cifar10-exact-test", "--json", "/tmp/x.json"], /does not exist/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--eps", "1.5"], /--eps must be in \(0, 1\)/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--eps", "0"], /--eps must be in \(0, 1\)/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "cw"], /Unknown --attack 'cw'/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "autoattack:fast"], /version must be one of/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test"], /--json/],
+    ];
+    for (const [argv, re] of cases) {
+      const c = capture();
+      const code = await main(argv);
+      c.restore();
+      expect(code).toBe(2);
+      expect(c.err()).toMatch(re);
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { UsageError } from "./args";
 import { infoCommand } from "./commands/info";
 import { trainCommand } from "./commands/train";
+import { evalCommand } from "./commands/eval";
 import type { Command } from "./command";
 
 /** Every `ebjdat` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [infoCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 4;

@@ -5,13 +5,13 @@ import { str, UsageError } from "../args";
 /** Options every command that computes takes. */
 export const COMMON_OPTIONS: OptionSpec = {
   backend: { type: "string" },
-  data: { type: "string" },
+  "data-dir": { type: "string" },
   seed: { type: "string" },
 };
 
 export const COMMON_HELP: Record<string, string> = {
   "--backend <name>": "node-gpu | node | wasm | cpu | webgpu (default: fastest available; env EBJDAT_BACKEND)",
-  "--data <dir>": "dataset folder (env EBJDAT_DATA; default ../shared/data beside the repo, else ~/.cache/ebjdat/data)",
+  "--data-dir <dir>": "dataset folder (env EBJDAT_DATA; default ../shared/data beside the repo, else ~/.cache/ebjdat/data)",
   "--seed <n>": "random seed (default 1)",
 };
 
@@ -22,4 +22,10 @@ export async function backendFrom(values: ParsedValues): Promise<BackendInfo> {
   const b = str(values, "backend");
   if (b !== undefined && !BACKENDS.includes(b)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got '${b}'.`);
   return initBackend(b ? { backend: b as BackendName } : {});
+}
+
+/** `{ dataDir }` from --data-dir, for the loaders of @ebjdat/data. */
+export function dataDirFrom(values: ParsedValues): { dataDir?: string } {
+  const d = str(values, "data-dir");
+  return d ? { dataDir: d } : {};
 }

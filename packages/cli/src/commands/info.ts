@@ -26,13 +26,13 @@ export const infoCommand = defineCommand(
   {
     name: "info",
     summary: "Show the backend, versions and the datasets found",
-    usage: "ebjdat info [--backend b] [--data dir] [--json]",
+    usage: "ebjdat info [--backend b] [--data-dir dir] [--json]",
     help: { ...COMMON_HELP, "--json": "print the information as JSON" },
     options: { ...COMMON_OPTIONS, json: { type: "boolean" } },
   },
   async (values) => {
     const backend = await backendFrom(values);
-    const dataDir = str(values, "data");
+    const dataDir = str(values, "data-dir");
     const datasets = listAvailableDatasets(dataDir ? { dataDir } : {});
     const info = {
       node: process.version,

@@ -49,7 +49,7 @@ export const trainCommand = defineCommand(
     };
     process.on("SIGINT", onSigint);
     const steps = int(values, "steps", 1);
-    const dataDir = str(values, "data");
+    const dataDir = str(values, "data-dir");
     try {
       const result = await train(config, {
         outDir: out,
