@@ -1,2 +1,51 @@
-/** @ebjdat/metrics */
+/**
+ * @ebjdat/metrics: FID (pytorch-fid's Inception, float64 Fréchet distance), Inception Score and KID
+ * (torch-fidelity), FD/KID on a named classifier's features (FD-WRN), accuracy, robust accuracy and
+ * expected calibration error (spec section 8).
+ */
+// High level
+export { computeMetrics } from "./compute";
+export type { ComputeMetricsOptions, MetricEntry, MetricName, MetricsReport } from "./compute";
+export { featureFrechetDistance, featureSetFrechetDistance, covarianceWarning } from "./feature-distance";
+export type { FeatureDistanceResult, FeatureFn } from "./feature-distance";
+export type { ImageSource, MetricsProgress } from "./images";
+// Distances and scores on features
+export { frechetDistance, frechetDistanceLowRank, frechetDistanceParts } from "./frechet";
+export type { FrechetParts } from "./frechet";
+export { inceptionScore } from "./inception-score";
+export type { InceptionScoreOptions, InceptionScoreResult } from "./inception-score";
+export { kernelInceptionDistance, polynomialMmd2 } from "./kid";
+export type { KidOptions, KidResult } from "./kid";
+export { kernelInceptionDistanceTf } from "./kid-tf";
+export { NumpyRandomState } from "./numpy-random";
+// Classification
+export { accuracy, robustAccuracy, expectedCalibrationError, argmaxRows } from "./classification";
+export type { CalibrationResult, LogitsInput } from "./classification";
+// Linear algebra (float64)
+export type { Matrix, FeatureMatrix } from "./linalg/matrix";
+export { matmul, trace, transpose } from "./linalg/matrix";
+export { meanAndCovariance } from "./linalg/moments";
+export type { Moments } from "./linalg/moments";
+export { eigh } from "./linalg/eigh";
+export type { EighOptions, SymmetricEigen } from "./linalg/eigh";
+export { sqrtmPsd } from "./linalg/sqrtm";
+// FID Inception
+export { FidInception } from "./inception/network";
+export type { ForwardOptions, InceptionOutputs } from "./inception/network";
+export { preprocessPytorchFid, preprocessTorchFidelity, toUint8Values, uint8Wrap, INCEPTION_SIZE } from "./inception/preprocess";
+export { deterministicInceptionWeights } from "./inception/deterministic-weights";
+export { prepareInceptionStateDict, oihwToHwio, linearToKernel } from "./inception/layout";
+export {
+  loadInceptionWeights,
+  fetchInceptionWeightsBytes,
+  readInceptionStateDict,
+  cacheDir,
+  sha256Hex,
+  INCEPTION_WEIGHTS_FILE,
+  INCEPTION_WEIGHTS_URL,
+  INCEPTION_WEIGHTS_SHA256_PREFIX,
+} from "./inception/weights-file";
+export type { InceptionWeightsOptions } from "./inception/weights-file";
+
+/** Package name. */
 export const packageName = "@ebjdat/metrics";
