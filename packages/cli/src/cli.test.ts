@@ -100,3 +100,22 @@ describe("ebjdat eval input checks", () => {
     }
   });
 });
+
+describe("ebjdat metrics input checks", () => {
+  it("names an unknown metric, a missing feature model and a missing fake set", async () => {
+    const fake = sharedPath("vectors", "models", "ccf_checkpoint_wrn10_1_bn.pt");
+    const cases: [string[], RegExp][] = [
+      [["metrics", "--real", "cifar10-exact-test", "--fake", fake, "--metrics", "fidd", "--json", "/tmp/x.json"], /Unknown metric 'fidd'/],
+      [["metrics", "--real", "cifar10-exact-test", "--fake", fake, "--metrics", "fd-wrn", "--json", "/tmp/x.json"], /--feature-model/],
+      [["metrics", "--real", "cifar10-exact-test", "--fake", "/nonexistent", "--metrics", "kid", "--json", "/tmp/x.json"], /does not exist/],
+      [["metrics", "--fake", fake, "--metrics", "fid", "--json", "/tmp/x.json"], /--real/],
+    ];
+    for (const [argv, re] of cases) {
+      const c = capture();
+      const code = await main(argv);
+      c.restore();
+      expect(code).toBe(2);
+      expect(c.err()).toMatch(re);
+    }
+  });
+});

@@ -2,10 +2,11 @@ import { UsageError } from "./args";
 import { infoCommand } from "./commands/info";
 import { trainCommand } from "./commands/train";
 import { evalCommand } from "./commands/eval";
+import { metricsCommand } from "./commands/metrics";
 import type { Command } from "./command";
 
 /** Every `ebjdat` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand, metricsCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 4;

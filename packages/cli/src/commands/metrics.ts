@@ -1,0 +1,147 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { extname, join } from "node:path";
+import { batchTensor, decodeImage, loadDataset, subset, type Dataset } from "@ebjdat/data";
+import { loadSafetensorsFile, toFloat32 } from "@ebjdat/formats";
+import { computeMetrics, type MetricName } from "@ebjdat/metrics";
+import { loadModel } from "@ebjdat/models";
+import { writeJsonAtomic } from "@ebjdat/runtime";
+import { defineCommand } from "../command";
+import { int, str, UsageError } from "../args";
+import { ProgressBar } from "../progress";
+import { backendFrom, COMMON_HELP, COMMON_OPTIONS, dataDirFrom } from "./common";
+
+const METRICS: MetricName[] = ["fid", "is", "kid", "fd-wrn", "kid-wrn", "fid-paper", "is-paper"];
+
+/** Batches of `[0, 1]` NHWC images of a dataset (first `n`), created lazily. */
+function* datasetBatches(ds: Dataset, n: number, batch: number): Generator<tf.Tensor4D> {
+  for (let s = 0; s < n; s += batch) {
+    const { x } = batchTensor(ds, Array.from({ length: Math.min(batch, n - s) }, (_, i) => s + i));
+    yield x;
+  }
+}
+
+/** Generated images from a folder of PNG/JPEG files, a safetensors sample file, or a checkpoint's replay buffer, as [0, 1] NHWC. */
+async function loadFake(path: string, n: number | undefined): Promise<{ x: tf.Tensor4D; source: string }> {
+  if (!existsSync(path)) throw new UsageError(`--fake '${path}' does not exist (expected a folder of PNG/JPEG images, a .safetensors sample file, or a checkpoint with a replay buffer).`);
+  if (statSync(path).isDirectory() && !existsSync(join(path, "model.json"))) {
+    const files = readdirSync(path).filter((f) => [".png", ".jpg", ".jpeg"].includes(extname(f).toLowerCase())).sort();
+    if (files.length === 0) throw new UsageError(`--fake folder '${path}' holds no .png/.jpg images.`);
+    const take = files.slice(0, n ?? files.length);
+    const first = decodeImage(new Uint8Array(readFileSync(join(path, take[0]!))), take[0]!);
+    const { width: w, height: h } = first;
+    const data = new Float32Array(take.length * h * w * 3);
+    take.forEach((f, i) => {
+      const img = decodeImage(new Uint8Array(readFileSync(join(path, f))), join(path, f));
+      if (img.width !== w || img.height !== h) throw new UsageError(`--fake image '${f}' is ${img.width}x${img.height}, expected ${w}x${h} like the first image.`);
+      for (let k = 0; k < h * w * 3; k++) data[i * h * w * 3 + k] = img.data[k]! / 255;
+    });
+    return { x: tf.tensor4d(data, [take.length, h, w, 3]), source: `image folder ${path} (${take.length} files)` };
+  }
+  if (path.endsWith(".safetensors")) {
+    const { tensors } = loadSafetensorsFile(path);
+    const raw = tensors.get("images") ?? tensors.get("samples") ?? tensors.get("x");
+    if (raw && raw.shape.length === 4 && raw.shape[3] === 3) {
+      const data = toFloat32(raw);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of data) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      if (lo < 0 || hi > 1) throw new UsageError(`--fake '${path}': images must be in [0, 1] (found [${lo}, ${hi}]).`);
+      const x = tf.tensor4d(data, raw.shape as [number, number, number, number]);
+      return { x: n !== undefined && n < raw.shape[0]! ? (tf.tidy(() => tf.slice(x, 0, n)) as tf.Tensor4D) : x, source: `sample file ${path}` };
+    }
+    if (!tensors.has("replay_buffer")) throw new UsageError(`--fake '${path}': expected a tensor 'images' [N,H,W,3] in [0, 1] (or a model checkpoint with a replay buffer).`);
+  }
+  const { model, replayBuffer } = await loadModel(path);
+  model.dispose();
+  if (!replayBuffer) throw new UsageError(`--fake '${path}' is a checkpoint without a replay buffer.`);
+  const m = replayBuffer.shape[0];
+  const take = Math.min(n ?? m, m);
+  const x = tf.tidy(() => tf.clipByValue(tf.div(tf.add(tf.slice(replayBuffer, 0, take), 1), 2), 0, 1) as tf.Tensor4D);
+  replayBuffer.dispose();
+  return { x, source: `replay buffer of ${path} (${take} of ${m} samples, model space mapped to [0, 1])` };
+}
+
+/** `ebjdat metrics`: FID / IS / KID (with the Inception weights) and FD-WRN / KID-WRN of generated images. */
+export const metricsCommand = defineCommand(
+  {
+    name: "metrics",
+    summary: "FID, IS, KID and FD-WRN of generated images against a dataset",
+    usage: "ebjdat metrics --real <dataset spec> --fake <image dir | sample.safetensors | checkpoint> --metrics fid,is,kid[,fd-wrn] [--n N] --json out.json",
+    help: {
+      "--real <spec>": "reference dataset spec (e.g. cifar10-train-balanced, cifar10:test)",
+      "--fake <path>": "folder of PNG/JPEG images, a .safetensors file with 'images' [N,H,W,3] in [0,1], or a checkpoint with a replay buffer",
+      "--metrics <list>": `comma list of ${METRICS.join(", ")} (default fid,is,kid)`,
+      "--n <N>": "use at most N real and N fake images",
+      "--inception-weights <file>": "pt_inception-2015-12-05-6726825d.pth (else EBJDAT_INCEPTION_WEIGHTS, the cache, or a download when online)",
+      "--feature-model <ckpt>": "classifier whose penultimate features give fd-wrn / kid-wrn (reported as FD-WRN, never FID)",
+      "--batch <n>": "images per forward pass (default 50)",
+      "--json <file>": "results file",
+      ...COMMON_HELP,
+    },
+    options: {
+      ...COMMON_OPTIONS,
+      real: { type: "string" },
+      fake: { type: "string" },
+      metrics: { type: "string" },
+      n: { type: "string" },
+      "inception-weights": { type: "string" },
+      "feature-model": { type: "string" },
+      batch: { type: "string" },
+      json: { type: "string" },
+    },
+  },
+  async (values) => {
+    const fakePath = str(values, "fake");
+    if (!fakePath) throw new UsageError("--fake <images> is required.");
+    const jsonPath = str(values, "json");
+    if (!jsonPath) throw new UsageError("--json <out.json> is required.");
+    const metrics = (str(values, "metrics") ?? "fid,is,kid").split(",").map((m) => m.trim()) as MetricName[];
+    for (const m of metrics) if (!METRICS.includes(m)) throw new UsageError(`Unknown metric '${m}'. Metrics: ${METRICS.join(", ")}.`);
+    const n = int(values, "n", 2);
+    const batch = int(values, "batch", 1, 10000) ?? 50;
+    const realSpec = str(values, "real");
+    const needsReal = metrics.some((m) => m !== "is" && m !== "is-paper");
+    if (needsReal && !realSpec) throw new UsageError(`--real <dataset spec> is required for ${metrics.filter((m) => m !== "is" && m !== "is-paper").join(", ")}.`);
+    const featurePath = str(values, "feature-model");
+    if ((metrics.includes("fd-wrn") || metrics.includes("kid-wrn")) && !featurePath) throw new UsageError("fd-wrn / kid-wrn need --feature-model <checkpoint> (the classifier whose features are compared).");
+    const weights = str(values, "inception-weights");
+    if (weights && !existsSync(weights)) throw new UsageError(`--inception-weights '${weights}' does not exist.`);
+
+    const backend = await backendFrom(values);
+    const fake = await loadFake(fakePath, n);
+    let real: Dataset | undefined;
+    if (realSpec) {
+      const full = await loadDataset(realSpec, dataDirFrom(values));
+      real = subset(full, Array.from({ length: Math.min(n ?? full.n, full.n) }, (_, i) => i));
+    }
+    let featureModel: Awaited<ReturnType<typeof loadModel>>["model"] | undefined;
+    if (featurePath) featureModel = (await loadModel(featurePath)).model;
+    const bar = new ProgressBar("metrics");
+    try {
+      const report = await computeMetrics({
+        fake: fake.x,
+        ...(real ? { real: datasetBatches(real, real.n, batch) } : {}),
+        metrics,
+        batchSize: batch,
+        ...(weights ? { inception: weights } : {}),
+        ...(featureModel ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => featureModel!.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval") } } : {}),
+        onProgress: (p) => bar.update({ done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), label: p.stage }),
+      });
+      bar.done();
+      const out = { tool: "ebjdat metrics", real: realSpec, fake: fake.source, featureModel: featurePath, ...report, backend: backend.name };
+      writeJsonAtomic(jsonPath, out);
+      for (const [name, e] of Object.entries(report.metrics)) {
+        process.stdout.write(`${name.padEnd(10)} ${e.skipped ? `skipped: ${e.skipped}` : `${(e.value ?? Number.NaN).toFixed(4)}${e.std !== undefined ? ` ± ${e.std.toFixed(4)}` : ""}  (${e.protocol})`}\n`);
+      }
+      process.stdout.write(`results: ${jsonPath}\n`);
+      return 0;
+    } finally {
+      fake.x.dispose();
+      featureModel?.dispose();
+    }
+  },
+);
