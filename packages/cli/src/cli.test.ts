@@ -119,3 +119,22 @@ describe("ebjdat metrics input checks", () => {
     }
   });
 });
+
+describe("ebjdat sample input checks", () => {
+  it("names a bad sampler, class or output before any work", async () => {
+    const model = sharedPath("vectors", "models", "ccf_checkpoint_wrn10_1_bn.pt");
+    const cases: [string[], RegExp][] = [
+      [["sample", "--model", model, "--out", "/tmp/g.jpg"], /--out must end in .png or .svg/],
+      [["sample", "--model", model, "--out", "/tmp/g.png", "--sampler", "hmc"], /--sampler must be one of/],
+      [["sample", "--model", model, "--out", "/tmp/g.png", "--class", "12"], /out of range: the model has 10 classes/],
+      [["sample", "--model", "/nonexistent.pt", "--out", "/tmp/g.png"], /does not exist/],
+    ];
+    for (const [argv, re] of cases) {
+      const c = capture();
+      const code = await main(argv);
+      c.restore();
+      expect(code).toBe(2);
+      expect(c.err()).toMatch(re);
+    }
+  });
+});

@@ -3,10 +3,11 @@ import { infoCommand } from "./commands/info";
 import { trainCommand } from "./commands/train";
 import { evalCommand } from "./commands/eval";
 import { metricsCommand } from "./commands/metrics";
+import { sampleCommand } from "./commands/sample";
 import type { Command } from "./command";
 
 /** Every `ebjdat` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand, metricsCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand, sampleCommand, metricsCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 4;

@@ -1,0 +1,111 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, basename, extname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import { PNG } from "pngjs";
+
+/** Images NHWC float in [0, 1] (API space, spec 0.1), as a tensor or flat data with its shape. */
+export type GridImages = tf.Tensor4D | { data: Float32Array; shape: readonly [number, number, number, number] };
+
+/** Options of {@link imageGrid}. */
+export interface ImageGridOptions {
+  /** Images per row (default 8, or ceil(sqrt(N)) when N < 8·8 is not a better fit). */
+  nrow?: number;
+  /** Pixels between images (default 2). */
+  padding?: number;
+  /** Padding grey level in [0, 1] (default 0, black). */
+  padValue?: number;
+}
+
+/** An 8-bit RGBA grid image. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+function flat(images: GridImages): { data: Float32Array; shape: readonly [number, number, number, number] } {
+  if (images instanceof tf.Tensor) {
+    if (images.rank !== 4) throw new Error(`imageGrid: images must be NHWC rank 4, got shape [${images.shape.join(", ")}]`);
+    return { data: images.dataSync() as Float32Array, shape: images.shape };
+  }
+  const [n, h, w, c] = images.shape;
+  if (images.data.length !== n * h * w * c) throw new Error(`imageGrid: data has ${images.data.length} values, shape [${images.shape.join(", ")}] needs ${n * h * w * c}`);
+  return images;
+}
+
+/**
+ * Tiles N images (NHWC in [0, 1], C = 1 or 3) into one RGBA grid of ⌈N / nrow⌉ rows and `nrow`
+ * columns (torchvision `make_grid` layout). Values are clamped to [0, 1] and rounded to 8 bits.
+ */
+export function imageGrid(images: GridImages, options: ImageGridOptions = {}): RgbaImage {
+  const { data, shape } = flat(images);
+  const [n, h, w, c] = shape;
+  if (n < 1) throw new Error("imageGrid: need at least one image");
+  if (c !== 1 && c !== 3) throw new Error(`imageGrid: images must have 1 or 3 channels, got ${c}`);
+  const nrow = options.nrow ?? 8;
+  if (!(Number.isInteger(nrow) && nrow >= 1)) throw new Error(`imageGrid: nrow must be a positive integer, got ${nrow}`);
+  const pad = options.padding ?? 2;
+  if (!(Number.isInteger(pad) && pad >= 0)) throw new Error(`imageGrid: padding must be an integer >= 0, got ${pad}`);
+  const padByte = Math.round(Math.min(1, Math.max(0, options.padValue ?? 0)) * 255);
+  const cols = Math.min(nrow, n);
+  const rows = Math.ceil(n / cols);
+  const width = cols * w + (cols + 1) * pad;
+  const height = rows * h + (rows + 1) * pad;
+  const out = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    out[4 * i] = out[4 * i + 1] = out[4 * i + 2] = padByte;
+    out[4 * i + 3] = 255;
+  }
+  const to8 = (v: number): number => Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
+  for (let k = 0; k < n; k++) {
+    const ox = pad + (k % cols) * (w + pad);
+    const oy = pad + Math.floor(k / cols) * (h + pad);
+    for (let yy = 0; yy < h; yy++) {
+      for (let xx = 0; xx < w; xx++) {
+        const src = ((k * h + yy) * w + xx) * c;
+        const dst = ((oy + yy) * width + ox + xx) * 4;
+        for (let ch = 0; ch < 3; ch++) out[dst + ch] = to8(data[src + (c === 3 ? ch : 0)]!);
+      }
+    }
+  }
+  return { width, height, data: out };
+}
+
+/** PNG bytes of an RGBA image (pngjs). */
+export function encodePng(img: RgbaImage): Uint8Array {
+  const png = new PNG({ width: img.width, height: img.height });
+  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+/** A standalone SVG embedding the grid as a PNG (pixelated scaling). */
+export function gridSvg(img: RgbaImage, scale = 1): string {
+  const b64 = Buffer.from(encodePng(img)).toString("base64");
+  const w = img.width * scale;
+  const h = img.height * scale;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${img.width} ${img.height}">\n<image width="${img.width}" height="${img.height}" style="image-rendering:pixelated" href="data:image/png;base64,${b64}"/>\n</svg>\n`;
+}
+
+/** Writes bytes to a temporary file beside `path`, then renames it over `path`. */
+export function writeAtomic(path: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Saves images (NHWC in [0, 1]) as a grid: `.png` (default) or `.svg` (PNG embedded) by the
+ * path's extension, written atomically. For model-space samples pass (x + 1) / 2.
+ */
+export function saveImageGrid(images: GridImages, path: string, options: ImageGridOptions & { svgScale?: number } = {}): void {
+  const ext = extname(path).toLowerCase();
+  if (ext !== ".png" && ext !== ".svg") throw new Error(`saveImageGrid: path must end in .png or .svg, got ${path}`);
+  const img = imageGrid(images, options);
+  writeAtomic(path, ext === ".png" ? encodePng(img) : gridSvg(img, options.svgScale ?? 1));
+}
