@@ -1,0 +1,27 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "@ebjdat/runtime";
+import { parseWorkloads, runTf, speedTable } from "./workloads";
+
+beforeAll(async () => {
+  await initBackend({ quiet: true });
+});
+
+describe("speed benchmark building blocks", () => {
+  it("parses workloads and rejects bad ones", () => {
+    expect(parseWorkloads("16-2,10-1", "train,input-grad", 64)).toHaveLength(4);
+    expect(() => parseWorkloads("16x2", "train", 64)).toThrow(/depth-width/);
+    expect(() => parseWorkloads("16-2", "fly", 64)).toThrow(/train or input-grad/);
+  });
+
+  it("times both workloads on a tiny WRN without leaking tensors", () => {
+    const before = tf.memory().numTensors;
+    for (const w of parseWorkloads("10-1", "train,input-grad", 2)) expect(runTf(w, 0, 1)).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("formats the ratio table", () => {
+    const t = speedTable([{ kind: "train", depth: 16, width: 2, batch: 64, ms: 600, torchMs: 300, ratio: 2 }]);
+    expect(t).toContain("| train | WRN-16-2 | 64 | 600 | 300 | 2.00 |");
+  });
+});

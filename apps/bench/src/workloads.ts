@@ -1,0 +1,97 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createWideResNet } from "@ebjdat/models";
+import { createOptimizer } from "@ebjdat/trainer";
+
+/** One timed workload of the speed benchmark. */
+export interface Workload {
+  kind: "train" | "input-grad";
+  depth: number;
+  width: number;
+  batch: number;
+}
+
+/** A workload with its mean time per step in ms. */
+export interface Result extends Workload {
+  ms: number;
+}
+
+/** Mean wall time (ms) of `reps` calls after `warmup` calls. */
+export function timeIt(fn: () => void, warmup: number, reps: number): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const t = performance.now();
+  for (let i = 0; i < reps; i++) fn();
+  return (performance.now() - t) / reps;
+}
+
+/**
+ * Times one workload on the active TF.js backend: `train` = forward + backward + SGD step
+ * (train-mode BN, softmax CE); `input-grad` = ∂ Σ logsumexp f(x) / ∂x (eval-mode BN).
+ */
+export function runTf(w: Workload, warmup: number, reps: number): number {
+  const model = createWideResNet({ depth: w.depth, width: w.width, numClasses: 10, norm: "batch" }, 0);
+  const x = tf.randomUniform([w.batch, 32, 32, 3], 0, 1, "float32", 1) as tf.Tensor4D;
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: w.batch }, (_, i) => i % 10), "int32"), 10));
+  let ms: number;
+  if (w.kind === "train") {
+    const vars = model.trainableVariables();
+    const opt = createOptimizer({ name: "sgd", lr: 0.01, momentum: 0.9, weightDecay: 5e-4 });
+    ms = timeIt(
+      () => {
+        tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.logits(x, "train")) as tf.Scalar, vars);
+          opt.apply(vars, grads, 0.01);
+          value.dataSync();
+        });
+      },
+      warmup,
+      reps,
+    );
+    opt.dispose();
+  } else {
+    const g = tf.grad((xi: tf.Tensor) => tf.sum(tf.logSumExp(model.logits(xi as tf.Tensor4D, "eval"), 1)));
+    ms = timeIt(() => tf.tidy(() => void g(x).dataSync()), warmup, reps);
+  }
+  tf.dispose([x, y]);
+  model.dispose();
+  return ms;
+}
+
+/** Runs the same workloads in PyTorch (python/speed_torch.py) when `/usr/bin/python3 -c "import torch"` works; else says why not. */
+export function runTorch(workloads: Workload[], threads: number, warmup: number, reps: number): { version: string; results: Result[] } | string {
+  const python = "/usr/bin/python3";
+  if (!existsSync(python)) return "no /usr/bin/python3";
+  const probe = spawnSync(python, ["-c", "import torch"], { encoding: "utf8" });
+  if (probe.status !== 0) return "PyTorch not installed (Debian: apt-get install python3-torch)";
+  const here = dirname(fileURLToPath(import.meta.url));
+  const script = [join(here, "..", "python", "speed_torch.py"), join(here, "python", "speed_torch.py")].find(existsSync);
+  if (!script) return "speed_torch.py not found";
+  const r = spawnSync(python, [script, JSON.stringify({ workloads, threads, warmup, reps })], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) return `PyTorch run failed: ${r.stderr.trim().split("\n").slice(-1)[0]}`;
+  const out = JSON.parse(r.stdout) as { torch: string; results: Result[] };
+  return { version: out.torch, results: out.results };
+}
+
+/** Parses `16-2,16-4` and `train,input-grad` into workloads. */
+export function parseWorkloads(nets: string, kinds: string, batch: number): Workload[] {
+  const out: Workload[] = [];
+  for (const net of nets.split(",")) {
+    const m = /^(\d+)-(\d+)$/.exec(net.trim());
+    if (!m) throw new Error(`--nets: expected depth-width like 16-2, got '${net}'`);
+    for (const kind of kinds.split(",").map((k) => k.trim())) {
+      if (kind !== "train" && kind !== "input-grad") throw new Error(`--kinds: expected train or input-grad, got '${kind}'`);
+      out.push({ kind, depth: Number(m[1]), width: Number(m[2]), batch });
+    }
+  }
+  return out;
+}
+
+/** The markdown table of a run, with the TF.js / PyTorch ratio where both ran. */
+export function speedTable(rows: (Result & { torchMs?: number; ratio?: number })[]): string {
+  const lines = ["| workload | net | batch | TF.js ms | PyTorch ms | ratio |", "|---|---|---|---|---|---|"];
+  for (const r of rows) lines.push(`| ${r.kind} | WRN-${r.depth}-${r.width} | ${r.batch} | ${r.ms.toFixed(0)} | ${r.torchMs?.toFixed(0) ?? "–"} | ${r.ratio?.toFixed(2) ?? "–"} |`);
+  return lines.join("\n");
+}
