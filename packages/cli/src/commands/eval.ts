@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { ATTACK_NAMES, autoAttack, runAttack, type AutoAttackVersion } from "@ebjdat/attacks";
 import { loadDataset, subset, batchTensor, type Dataset } from "@ebjdat/data";
 import { loadModel } from "@ebjdat/models";
+import { computeEnergies, energyGapStats } from "@ebjdat/energy";
 import { writeJsonAtomic } from "@ebjdat/runtime";
 import { defineCommand } from "../command";
 import { int, num, str, UsageError } from "../args";
@@ -34,6 +35,9 @@ interface Chunk {
   cleanCorrect: number[];
   /** Per image: `misclassified`, the attack that broke it, or `robust`. */
   outcome: string[];
+  /** With --energy-gap: E(x) and E(x_adv) per image (marginal energy, spec 1.1). */
+  energyClean?: number[];
+  energyAdv?: number[];
   seconds: number;
 }
 
@@ -51,6 +55,8 @@ interface EvalFile {
   robustAccuracy?: number;
   robustAccuracyAfter?: Record<string, number>;
   outcome?: string[];
+  /** Table 1 statistic (spec 1.1): d_i = E(x_adv_i) - E(x_i), mean and population variance. */
+  energyGap?: { mean: number; variance: number; std: number; n: number; diff: "signed"; variance_kind: "population" };
   seconds?: number;
   startedAt: string;
   finishedAt?: string;
@@ -97,6 +103,7 @@ export const evalCommand = defineCommand(
       "--norm <n>": "linf (default) or l2",
       "--batch <n>": "images per chunk and attack batch (default 100)",
       "--json <file>": "results file (required); rerun with the same file to continue",
+      "--energy-gap": "also record E(x) and E(x_adv) per image and the Table 1 statistic (mean/variance of E(x_adv) - E(x))",
       ...COMMON_HELP,
     },
     options: {
@@ -109,6 +116,7 @@ export const evalCommand = defineCommand(
       norm: { type: "string" },
       batch: { type: "string" },
       json: { type: "string" },
+      "energy-gap": { type: "boolean" },
     },
   },
   async (values) => {
@@ -134,7 +142,8 @@ export const evalCommand = defineCommand(
     const [a, b] = parseRange(str(values, "range"), ds.n);
     const { model, source } = await loadModel(modelPath);
     if (model.config.numClasses !== ds.numClasses) throw new UsageError(`The model has ${model.config.numClasses} classes but ${spec} has ${ds.numClasses}.`);
-    const settings = { model: source.path ?? modelPath, data: spec, range: [a, b], attack: attackArg, eps, norm, batch, seed };
+    const withEnergy = values["energy-gap"] === true;
+    const settings = { model: source.path ?? modelPath, data: spec, range: [a, b], attack: attackArg, eps, norm, batch, seed, energyGap: withEnergy };
     const protocol: EvalFile["protocol"] = isPaper ? "paper" : "standard";
 
     let file: EvalFile | undefined;
@@ -158,6 +167,10 @@ export const evalCommand = defineCommand(
       startedAt: new Date().toISOString(),
     };
     const logits = model.toLogitsFn("eval");
+    const pairEnergies = (x: tf.Tensor4D, xAdv: tf.Tensor4D): { energyClean: number[]; energyAdv: number[] } => ({
+      energyClean: Array.from(computeEnergies(logits, x, { batchSize: batch })),
+      energyAdv: Array.from(computeEnergies(logits, xAdv, { batchSize: batch })),
+    });
     const bar = new ProgressBar(`eval ${attackArg}`);
     const doneStarts = new Set(file.chunks.map((c) => c.start));
     let attacks: string[] = attack.kind === "single" ? [attack.name] : [];
@@ -169,14 +182,17 @@ export const evalCommand = defineCommand(
       const { x, y } = batchTensor(part, Array.from({ length: part.n }, (_, i) => i));
       const onProgress = (): void => bar.update({ done: file!.done, total: file!.n, label: `images ${s}-${e}` });
       let chunk: Chunk;
+      let energies: { energyClean: number[]; energyAdv: number[] } | undefined;
       try {
         if (attack.kind === "autoattack") {
           const { report, xAdv } = await autoAttack(logits, x, y, { version: attack.version, eps, norm, seed, batchSize: batch, onProgress, onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`) });
+          energies = withEnergy ? pairEnergies(x, xAdv) : undefined;
           xAdv.dispose();
           attacks = report.attacks;
           chunk = { start: s, end: e, cleanCorrect: report.predClean.map((p, i) => (p === y[i] ? 1 : 0)), outcome: report.outcome, seconds: (Date.now() - t0) / 1000 };
         } else {
           const r = await runAttack(attack.name, logits, x, y, { eps, norm, seed, batchSize: batch, onProgress });
+          energies = withEnergy ? pairEnergies(x, r.xAdv) : undefined;
           r.xAdv.dispose();
           const outcome = Array.from(r.cleanCorrect, (c, i) => (c === 0 ? "misclassified" : r.robust[i] ? "robust" : attack.name));
           chunk = { start: s, end: e, cleanCorrect: Array.from(r.cleanCorrect), outcome, seconds: (Date.now() - t0) / 1000 };
@@ -184,7 +200,7 @@ export const evalCommand = defineCommand(
       } finally {
         x.dispose();
       }
-      file.chunks.push(chunk);
+      file.chunks.push(energies ? { ...chunk, ...energies } : chunk);
       file.chunks.sort((p, q) => p.start - q.start);
       file.done += e - s;
       writeJsonAtomic(jsonPath, file);
@@ -198,11 +214,15 @@ export const evalCommand = defineCommand(
     file.robustAccuracyAfter = after;
     file.robustAccuracy = outcome.filter((o) => o === "robust").length / outcome.length;
     file.seconds = file.chunks.reduce((t, c) => t + c.seconds, 0);
+    if (withEnergy) {
+      const g = energyGapStats(file.chunks.flatMap((c) => c.energyClean ?? []), file.chunks.flatMap((c) => c.energyAdv ?? []));
+      file.energyGap = { mean: g.mean, variance: g.variance, std: g.std, n: g.n, diff: "signed", variance_kind: "population" };
+    }
     file.finishedAt = new Date().toISOString();
     writeJsonAtomic(jsonPath, file);
     model.dispose();
     const rows = Object.entries(after).map(([k, v]) => `  ${k.padEnd(10)} ${(v * 100).toFixed(2)}%`);
-    process.stdout.write(`${attackArg} at eps ${eps.toFixed(5)} (${norm}, ${protocol} protocol) on ${file.n} images of ${spec}, backend ${backend.name}\naccuracy after each stage:\n${rows.join("\n")}\nresults: ${jsonPath}\n`);
+    process.stdout.write(`${attackArg} at eps ${eps.toFixed(5)} (${norm}, ${protocol} protocol) on ${file.n} images of ${spec}, backend ${backend.name}\naccuracy after each stage:\n${rows.join("\n")}\n${file.energyGap ? `energy gap E(x_adv) - E(x): mean ${file.energyGap.mean.toFixed(4)}, variance ${file.energyGap.variance.toFixed(4)} (n ${file.energyGap.n})\n` : ""}results: ${jsonPath}\n`);
     return 0;
   },
 );
