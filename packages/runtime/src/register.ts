@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm, convGradStrategy } from "./wasm/conv2d-grad";
 import { registerCoreGradients } from "./tfjs-gradients";
 import { registerMissingGradients } from "./missing-gradients";
-import { depthwiseBackpropFilterJs, depthwiseBackpropInputJs, maxPoolGradJs, unsortedSegmentSumJs } from "./wasm/js-kernels";
+import { depthwiseBackpropFilterJs, depthwiseBackpropInputJs, maxPoolGradJs, signJs, unsortedSegmentSumJs } from "./wasm/js-kernels";
 
 type KernelImpl = (args: { inputs: never; backend: never; attrs: never }) => tf.TensorInfo;
 
@@ -12,6 +12,7 @@ export const WASM_KERNEL_OVERRIDES: readonly string[] = [
   "Conv2DBackpropInput",
   "MaxPoolGrad",
   "UnsortedSegmentSum",
+  "Sign",
   "DepthwiseConv2dNativeBackpropFilter",
   "DepthwiseConv2dNativeBackpropInput",
 ];
@@ -34,6 +35,7 @@ const impls: Record<string, KernelImpl> = {
   }) as unknown as KernelImpl,
   MaxPoolGrad: maxPoolGradJs as unknown as KernelImpl,
   UnsortedSegmentSum: unsortedSegmentSumJs as unknown as KernelImpl,
+  Sign: signJs as unknown as KernelImpl,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterJs as unknown as KernelImpl,
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputJs as unknown as KernelImpl,
 };

@@ -81,6 +81,24 @@ export function unsortedSegmentSumJs(args: {
   return out;
 }
 
+/**
+ * `Sign` on wasm: TF.js 4.22 wasm's kernel returns 0 for tiny magnitudes (e.g. sign(1e-30) = 0,
+ * measured), which flips sign-gradient steps (PGD, EB-JDAT's sampler) where |∇| is tiny; the
+ * official code (torch.sign) gives ±1 for any nonzero value. sign(x) = 1, -1, 0 for x > 0, < 0,
+ * ±0 / NaN.
+ */
+export function signJs(args: { inputs: { x: tf.TensorInfo }; backend: WasmBackendLike }): tf.TensorInfo {
+  const { inputs, backend } = args;
+  const out = backend.makeOutput(inputs.x.shape, inputs.x.dtype);
+  const o = backend.typedArrayFromHeap(out);
+  const xv = backend.typedArrayFromHeap(inputs.x);
+  for (let i = 0; i < xv.length; i++) {
+    const v = xv[i]!;
+    o[i] = v > 0 ? 1 : v < 0 ? -1 : 0;
+  }
+  return out;
+}
+
 type DwAttrs = {
   strides: number | [number, number];
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;

@@ -107,3 +107,13 @@ describe("ops a WRN step / input gradient / Langevin step need: wasm equals cpu"
     });
   });
 });
+
+describe("Sign on wasm", () => {
+  it("gives ±1 for tiny nonzero values, like the cpu backend and torch.sign", async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+    const a = tf.tensor1d([-1e-30, 1e-30, 0, -0, 1e-40, -1e-40, 3, -2, Number.NaN, 5e-8]);
+    const got = Array.from(tf.sign(a).dataSync());
+    a.dispose();
+    expect(got).toEqual([-1, 1, 0, 0, 1, -1, 1, -1, 0, 1]);
+  });
+});
