@@ -7,23 +7,14 @@ import { checkDataset, type Dataset } from "./dataset";
 /** Bump when the decoding of any source changes, so old cache entries are not reused. */
 export const CACHE_VERSION = 1;
 
-interface CacheHeader {
+/** The JSON header beside a cached dataset: the dataset's metadata plus the cache bookkeeping. */
+type CacheHeader = Pick<Dataset, "name" | "spec" | "source" | "n" | "height" | "width" | "channels" | "numClasses" | "classNames" | "files"> & {
   format: "ebjdat-dataset-cache";
   version: number;
   key: string;
-  name: string;
-  spec: string;
-  source: string;
-  n: number;
-  height: number;
-  width: number;
-  channels: number;
-  numClasses: number;
-  classNames: string[];
   hasExact: boolean;
-  files?: string[];
   bytes: number;
-}
+};
 
 /**
  * A fingerprint of a source: for a file its size and mtime; for a folder the sorted list of
@@ -110,13 +101,8 @@ export function writeCache(dir: string, key: string, ds: Dataset): string {
   const bp = join(dir, `${key}.u8`);
   const lab = new Uint8Array(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength);
   const parts = [ds.images, lab, ...(ds.exact ? [ds.exact] : [])];
-  const total = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
+  const out = Buffer.concat(parts);
+  const total = out.length;
   writeFileAtomic(bp, out);
   const h: CacheHeader = {
     format: "ebjdat-dataset-cache",

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { checkDataset, type Dataset } from "./dataset";
 import { DataError } from "./errors";
 import { md5Hex } from "./md5";
-import { readPickle, pickleGet, type PickleValue } from "./pickle";
+import { PickledArray, readPickle, pickleGet, type PickleValue } from "./pickle";
 import { readTarFile } from "./tar";
 import { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES } from "./classnames";
 
@@ -166,14 +166,14 @@ function detectLayout(src: MemberSource, kind?: CifarKind): Layout {
 
 function pyBytesToString(v: PickleValue | undefined): string {
   if (typeof v === "string") return v;
-  if (v && typeof v === "object" && "kind" in v && v.kind === "bytes") return Buffer.from(v.bytes).toString("utf8");
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("utf8");
   return String(v);
 }
 
 function pickleRecords(bytes: Uint8Array, kind: CifarKind, labelMode: LabelMode, where: string): CifarRecords {
   const d = readPickle(bytes, where);
   const data = pickleGet(d, "data");
-  if (!data || typeof data !== "object" || !("kind" in data) || data.kind !== "ndarray") {
+  if (!(data instanceof PickledArray)) {
     throw new DataError(where, "expected a pickled dict with key 'data' holding a uint8 numpy array [N, 3072]");
   }
   if (data.dtype !== "u1" || data.shape.length !== 2 || data.shape[1] !== PIXELS) {

@@ -101,6 +101,9 @@ export function resizeArea(src: Uint8Array, w: number, h: number, c: number, ow:
 
 /** Encodes an HWC uint8 RGB image as PNG (for tests and exporting samples). */
 export function encodePng(img: RgbImage): Uint8Array {
+  if (!(Number.isInteger(img.width) && img.width > 0 && Number.isInteger(img.height) && img.height > 0) || img.data.length !== img.width * img.height * 3) {
+    throw new DataError("encodePng", `expected an RGB image with ${img.width}x${img.height}x3 = ${img.width * img.height * 3} bytes (positive integer size), got ${img.data.length}`);
+  }
   const png = new PNG({ width: img.width, height: img.height, colorType: 2, inputColorType: 2, inputHasAlpha: false });
   png.data = Buffer.from(img.data);
   return new Uint8Array(PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false }));

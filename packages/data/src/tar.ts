@@ -181,12 +181,6 @@ export function writeTar(members: { path: string; data?: Uint8Array; directory?:
     }
   }
   chunks.push(new Uint8Array(BLOCK * 2));
-  const total = chunks.reduce((a, c) => a + c.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  const out = Buffer.concat(chunks);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

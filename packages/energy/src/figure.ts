@@ -1,18 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "@ebjdat/runtime";
 import { energyHistogram, type HistogramData, type HistogramOptions, type HistogramSetInput } from "./histogram";
 import { histogramSvg, type HistogramSvgOptions } from "./svg";
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
 
 /** Files written by {@link writeEnergyFigure}. */
 export interface EnergyFigureFiles {
@@ -37,9 +26,8 @@ export function writeEnergyFigure(
     if (!/^[A-Za-z0-9_-]+$/.test(s.name)) throw new Error(`writeEnergyFigure: set name "${s.name}" must match [A-Za-z0-9_-]+`);
   }
   const hist = energyHistogram(sets, options);
-  mkdirSync(dir, { recursive: true });
   const svg = join(dir, `${stem}.svg`);
-  writeAtomic(svg, histogramSvg(hist, options));
+  writeFileAtomic(svg, histogramSvg(hist, options));
   const raw: Record<string, string> = {};
   for (const s of sets) {
     const f = Float32Array.from(s.values as ArrayLike<number>);
@@ -47,7 +35,7 @@ export function writeEnergyFigure(
     const view = new DataView(bytes.buffer);
     for (let i = 0; i < f.length; i++) view.setFloat32(i * 4, f[i]!, true);
     raw[s.name] = join(dir, `${stem}.${s.name}.f32`);
-    writeAtomic(raw[s.name]!, bytes);
+    writeFileAtomic(raw[s.name]!, bytes);
   }
   return { svg, raw, hist };
 }

@@ -1,5 +1,5 @@
 import type * as tf from "@tensorflow/tfjs-core";
-import { computeEnergies, type EnergyKind } from "./energy";
+import { computeEnergies, type ComputeEnergiesOptions, type EnergyKind } from "./energy";
 
 /** Options of the Table 1 statistic (spec 1.1). */
 export interface GapStatsOptions {
@@ -57,13 +57,9 @@ export function energyGapStats(
 }
 
 /** Options of {@link energyGap}. */
-export interface EnergyGapOptions extends GapStatsOptions {
-  /** `marginal` (default) E(x) = -LSE f(x), or `joint` E(x, y) = -f(x)[y] with the true label. */
+export interface EnergyGapOptions extends GapStatsOptions, Pick<ComputeEnergiesOptions, "y" | "batchSize"> {
+  /** `marginal` (default) E(x) = -LSE f(x), or `joint` E(x, y) = -f(x)[y] with the true label `y`. */
   energy?: EnergyKind;
-  /** True labels (needed for `energy: 'joint'`). */
-  y?: Int32Array | number[];
-  /** Images per forward pass (default 100). */
-  batchSize?: number;
 }
 
 /**

@@ -41,4 +41,17 @@ describe("unpickle", () => {
     expect(() => unpickle(hex("8006"), noGlobals, "v.pkl")).toThrow(/unsupported pickle protocol 6/);
     expect(() => unpickle(hex("8002512e"), noGlobals, "q.pkl")).toThrow(/q\.pkl: stack underflow/);
   });
+
+  it("reads Python 2 str as latin-1 text or, with encoding 'bytes', as raw bytes", () => {
+    // Python 2 cPickle.dumps('\x80\x9f\xff', 2): SHORT_BINSTRING; cPickle.dumps('a\x80\n', 0): STRING.
+    const bin = hex("80025503809fff71002e");
+    const text = new Uint8Array([...new TextEncoder().encode("S'a\\x80\\n'\np0\n.")]);
+    expect(unpickle(bin, noGlobals).value).toBe("\u0080\u009f\u00ff");
+    expect(unpickle(bin, { ...noGlobals, encoding: "bytes" }).value).toEqual(Uint8Array.from([0x80, 0x9f, 0xff]));
+    expect(unpickle(text, noGlobals).value).toBe("a\u0080\n");
+    expect(unpickle(text, { ...noGlobals, encoding: "bytes" }).value).toEqual(Uint8Array.from([0x61, 0x80, 0x0a]));
+    const fromBuffer = unpickle(Buffer.from(bin), { ...noGlobals, encoding: "bytes" }).value;
+    expect(Object.getPrototypeOf(fromBuffer)).toBe(Uint8Array.prototype); // a copy, not a Buffer view
+    expect(() => unpickle(bin, { ...noGlobals, encoding: "utf8" as "bytes" }, "e.pkl")).toThrow(/e\.pkl: encoding must be "latin1" or "bytes"/);
+  });
 });

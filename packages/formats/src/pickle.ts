@@ -15,9 +15,23 @@ export interface PickleHooks {
   findGlobal(module: string, name: string): unknown;
   /** Resolves a persistent id (PERSID / BINPERSID); throws when unsupported. */
   persistentLoad?(pid: unknown): unknown;
+  /**
+   * How Python 2 `str` (STRING, BINSTRING, SHORT_BINSTRING) is returned, as Python's
+   * `pickle.load(f, encoding=...)`: `"latin1"` (default) gives a string with one character per
+   * byte, `"bytes"` gives a Uint8Array (what Python 2 pickles of binary data, such as numpy array
+   * buffers, need).
+   */
+  encoding?: "latin1" | "bytes";
 }
 
 const MARK = Symbol("mark");
+
+/** Decodes bytes as ISO-8859-1, one character per byte (TextDecoder("latin1") is windows-1252 in browsers). */
+function latin1Decode(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
+}
 
 /** Converts a Python int (as bigint) to a number when exactly representable. */
 function pyInt(v: bigint): number | bigint {
@@ -53,16 +67,23 @@ function unescapePyString(s: string): string {
  * @throws on truncated input, an unknown opcode, or anything the hooks reject; the message names
  *   `source`, the opcode and its byte offset.
  */
-export function unpickle(bytes: Uint8Array, hooks: PickleHooks, source = "<pickle>", start = 0): { value: unknown; end: number } {
+export function unpickle(input: Uint8Array, hooks: PickleHooks, source = "<pickle>", start = 0): { value: unknown; end: number } {
+  // A plain Uint8Array view, so that `.slice()` copies even when the input is a Node Buffer.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const utf8 = new TextDecoder("utf-8");
-  const latin1 = new TextDecoder("latin1");
   let pos = start;
   let stack: unknown[] = [];
   const metastack: unknown[][] = [];
   const memo = new Map<number, unknown>();
   let opPos = start;
   let op = 0;
+  const py2Bytes = hooks.encoding === "bytes";
+  if (hooks.encoding !== undefined && hooks.encoding !== "latin1" && !py2Bytes) {
+    throw new Error(`pickle ${source}: encoding must be "latin1" or "bytes", got ${JSON.stringify(hooks.encoding)}`);
+  }
+  /** A Python 2 `str` of raw bytes, returned per `hooks.encoding`. */
+  const py2Str = (b: Uint8Array): string | Uint8Array => (py2Bytes ? b.slice() : latin1Decode(b));
 
   const fail = (msg: string): never => {
     throw new Error(`pickle ${source}: ${msg} (opcode 0x${op.toString(16).padStart(2, "0")} at byte ${opPos})`);
@@ -108,7 +129,7 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, source = "<pickl
   const line = (): string => {
     const nl = bytes.indexOf(0x0a, pos);
     if (nl < 0) fail("truncated data: missing newline");
-    const s = latin1.decode(bytes.subarray(pos, nl));
+    const s = latin1Decode(bytes.subarray(pos, nl));
     pos = nl + 1;
     return s;
   };
@@ -259,17 +280,18 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, source = "<pickl
         stack.push(line().replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
         break;
       case 0x54: // BINSTRING 'T'
-        stack.push(latin1.decode(take(i32())));
+        stack.push(py2Str(take(i32())));
         break;
       case 0x55: // SHORT_BINSTRING 'U'
-        stack.push(latin1.decode(take(u8())));
+        stack.push(py2Str(take(u8())));
         break;
       case 0x53: {
         // STRING 'S'
         const s = line().trim();
         const q = s[0];
         if ((q !== "'" && q !== '"') || s[s.length - 1] !== q) fail(`bad STRING literal ${JSON.stringify(s)}`);
-        stack.push(unescapePyString(s.slice(1, -1)));
+        const body = unescapePyString(s.slice(1, -1));
+        stack.push(py2Bytes ? Uint8Array.from(body, (c) => c.charCodeAt(0) & 0xff) : body);
         break;
       }
       case 0x42: // BINBYTES 'B'

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { readSafetensors, toFloat32, writeSafetensors } from "@ebjdat/formats";
-import { writeAtomic } from "./image-grid";
+import { writeFileAtomic } from "@ebjdat/runtime";
 import { ReplayBuffer } from "./replay-buffer";
 import type { Initializer } from "./initializer";
 
@@ -21,7 +21,7 @@ export function replayBufferToSafetensors(buffer: ReplayBuffer, metadata: Record
 
 /** Saves the replay buffer beside a checkpoint (safetensors, atomic write). */
 export function saveReplayBuffer(buffer: ReplayBuffer, path: string, metadata: Record<string, string> = {}): void {
-  writeAtomic(path, replayBufferToSafetensors(buffer, metadata));
+  writeFileAtomic(path, replayBufferToSafetensors(buffer, metadata));
 }
 
 /**

@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, basename, extname, join } from "node:path";
+import { extname } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { PNG } from "pngjs";
+import { encodePng, type RgbImage } from "@ebjdat/data";
+import { writeFileAtomic } from "@ebjdat/runtime";
 
 /** Images NHWC float in [0, 1] (API space, spec 0.1), as a tensor or flat data with its shape. */
 export type GridImages = tf.Tensor4D | { data: Float32Array; shape: readonly [number, number, number, number] };
@@ -16,13 +16,6 @@ export interface ImageGridOptions {
   padValue?: number;
 }
 
-/** An 8-bit RGBA grid image. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
 function flat(images: GridImages): { data: Float32Array; shape: readonly [number, number, number, number] } {
   if (images instanceof tf.Tensor) {
     if (images.rank !== 4) throw new Error(`imageGrid: images must be NHWC rank 4, got shape [${images.shape.join(", ")}]`);
@@ -34,10 +27,11 @@ function flat(images: GridImages): { data: Float32Array; shape: readonly [number
 }
 
 /**
- * Tiles N images (NHWC in [0, 1], C = 1 or 3) into one RGBA grid of ⌈N / nrow⌉ rows and `nrow`
- * columns (torchvision `make_grid` layout). Values are clamped to [0, 1] and rounded to 8 bits.
+ * Tiles N images (NHWC in [0, 1], C = 1 or 3) into one 8-bit RGB grid (HWC, the `RgbImage` of
+ * `@ebjdat/data`) of ⌈N / nrow⌉ rows and `nrow` columns (torchvision `make_grid` layout). Values
+ * are clamped to [0, 1] and rounded to 8 bits.
  */
-export function imageGrid(images: GridImages, options: ImageGridOptions = {}): RgbaImage {
+export function imageGrid(images: GridImages, options: ImageGridOptions = {}): RgbImage {
   const { data, shape } = flat(images);
   const [n, h, w, c] = shape;
   if (n < 1) throw new Error("imageGrid: need at least one image");
@@ -51,11 +45,7 @@ export function imageGrid(images: GridImages, options: ImageGridOptions = {}): R
   const rows = Math.ceil(n / cols);
   const width = cols * w + (cols + 1) * pad;
   const height = rows * h + (rows + 1) * pad;
-  const out = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) {
-    out[4 * i] = out[4 * i + 1] = out[4 * i + 2] = padByte;
-    out[4 * i + 3] = 255;
-  }
+  const out = new Uint8Array(width * height * 3).fill(padByte);
   const to8 = (v: number): number => Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
   for (let k = 0; k < n; k++) {
     const ox = pad + (k % cols) * (w + pad);
@@ -63,7 +53,7 @@ export function imageGrid(images: GridImages, options: ImageGridOptions = {}): R
     for (let yy = 0; yy < h; yy++) {
       for (let xx = 0; xx < w; xx++) {
         const src = ((k * h + yy) * w + xx) * c;
-        const dst = ((oy + yy) * width + ox + xx) * 4;
+        const dst = ((oy + yy) * width + ox + xx) * 3;
         for (let ch = 0; ch < 3; ch++) out[dst + ch] = to8(data[src + (c === 3 ? ch : 0)]!);
       }
     }
@@ -71,32 +61,12 @@ export function imageGrid(images: GridImages, options: ImageGridOptions = {}): R
   return { width, height, data: out };
 }
 
-/** PNG bytes of an RGBA image (pngjs). */
-export function encodePng(img: RgbaImage): Uint8Array {
-  const png = new PNG({ width: img.width, height: img.height });
-  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return new Uint8Array(PNG.sync.write(png));
-}
-
 /** A standalone SVG embedding the grid as a PNG (pixelated scaling). */
-export function gridSvg(img: RgbaImage, scale = 1): string {
+export function gridSvg(img: RgbImage, scale = 1): string {
   const b64 = Buffer.from(encodePng(img)).toString("base64");
   const w = img.width * scale;
   const h = img.height * scale;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${img.width} ${img.height}">\n<image width="${img.width}" height="${img.height}" style="image-rendering:pixelated" href="data:image/png;base64,${b64}"/>\n</svg>\n`;
-}
-
-/** Writes bytes to a temporary file beside `path`, then renames it over `path`. */
-export function writeAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /**
@@ -107,5 +77,5 @@ export function saveImageGrid(images: GridImages, path: string, options: ImageGr
   const ext = extname(path).toLowerCase();
   if (ext !== ".png" && ext !== ".svg") throw new Error(`saveImageGrid: path must end in .png or .svg, got ${path}`);
   const img = imageGrid(images, options);
-  writeAtomic(path, ext === ".png" ? encodePng(img) : gridSvg(img, options.svgScale ?? 1));
+  writeFileAtomic(path, ext === ".png" ? encodePng(img) : gridSvg(img, options.svgScale ?? 1));
 }

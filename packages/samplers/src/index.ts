@@ -22,5 +22,5 @@ export { advSample, advObjectiveTerms, advStart, advUpdate, ADV_PRESET_SAMPLER }
 export type { AdvSamplerMode, AdvSamplerOptions, AdvObjectiveTerms, AdvPresetName } from "./adversarial";
 export { sample, gridLabels } from "./sample";
 export type { SampleOptions, SampleResult, SampleProgress } from "./sample";
-export { imageGrid, encodePng, gridSvg, saveImageGrid } from "./image-grid";
-export type { GridImages, ImageGridOptions, RgbaImage } from "./image-grid";
+export { imageGrid, gridSvg, saveImageGrid } from "./image-grid";
+export type { GridImages, ImageGridOptions } from "./image-grid";
