@@ -2,7 +2,6 @@
  * @ebjdat/attacks: FGSM, PGD-k, APGD-CE/DLR/T, FAB(-T), Square and the AutoAttack ensembles
  * (spec sections 0 and 7), on any `LogitsFn` (images in [0, 1] → logits).
  */
-export const packageName = "@ebjdat/attacks";
 export { runAttack, batchRng } from "./runAttack";
 export { autoAttack, ensembleFor } from "./autoattack";
 export type { AutoAttackOptions, AutoAttackReport, AutoAttackResult, AutoAttackVersion, EnsembleEntry, StageReport } from "./autoattack";

@@ -48,4 +48,3 @@ export {
 export type { InceptionWeightsOptions } from "./inception/weights-file";
 
 /** Package name. */
-export const packageName = "@ebjdat/metrics";
