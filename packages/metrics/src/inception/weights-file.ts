@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { readTorch, torchStateDict, type RawTensor } from "@ebjdat/formats";
+import { readTorch, torchStateDict, writeFileAtomic, type RawTensor } from "@ebjdat/formats";
 
 /** File name of the official FID Inception weights (pytorch-fid); 6726825d = first 8 hex of its SHA-256. */
 export const INCEPTION_WEIGHTS_FILE = "pt_inception-2015-12-05-6726825d.pth";
@@ -96,15 +96,8 @@ export async function fetchInceptionWeightsBytes(options: InceptionWeightsOption
   } catch (e) {
     throw new Error(`FID Inception weights are missing: ${target} does not exist and the download from ${url} failed (${(e as Error).message}). ${howToProvide(target)}`);
   }
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${INCEPTION_WEIGHTS_FILE}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    if (verify) checkHash(bytes, url);
-    renameSync(tmp, target);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  if (verify) checkHash(bytes, url);
+  writeFileAtomic(target, bytes);
   return { bytes, source: target };
 }
 
