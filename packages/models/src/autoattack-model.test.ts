@@ -35,7 +35,9 @@ function readCifar(bytes: Uint8Array, from: number, to: number): { x: tf.Tensor4
   return { x: tf.tensor4d(px, [n, 32, 32, 3]), y };
 }
 
-function predict(model: WideResNet, x: tf.Tensor4D, batch = 100): { pred: number[]; logits: Float32Array } {
+/** Predictions in batches; yields to the event loop between batches so a long run on a busy
+ * machine never starves vitest's worker RPC (its 60 s "onTaskUpdate" timeout). */
+async function predict(model: WideResNet, x: tf.Tensor4D, batch = 100): Promise<{ pred: number[]; logits: Float32Array }> {
   const preds: number[] = [];
   const parts: Float32Array[] = [];
   for (let s = 0; s < x.shape[0]; s += batch) {
@@ -47,6 +49,7 @@ function predict(model: WideResNet, x: tf.Tensor4D, batch = 100): { pred: number
     parts.push(l.dataSync() as Float32Array);
     preds.push(...(p.dataSync() as Int32Array));
     tf.dispose([l, p]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const logits = new Float32Array(parts.reduce((a, b) => a + b.length, 0));
   let off = 0;
@@ -79,19 +82,19 @@ describe("AutoAttack reference model (WRN-16-2 BN, adversarially trained)", () =
 
   /** Predictions on test records 0..n-1, computed once (1000, or 40 on cpu). */
   let clean: { n: number; y: number[]; pred: number[]; logits: Float32Array } | undefined;
-  function cleanRun(): NonNullable<typeof clean> {
+  async function cleanRun(): Promise<NonNullable<typeof clean>> {
     if (!clean) {
       const n = full() ? 1000 : 40;
       const { x, y } = readCifar(testBin, 0, n);
-      const { pred, logits } = predict(model, x);
+      const { pred, logits } = await predict(model, x);
       x.dispose();
       clean = { n, y, pred, logits };
     }
     return clean;
   }
 
-  it("reproduces the clean logits and predictions of test images 0..199 (55.5 %)", () => {
-    const { n, y, pred: all, logits } = cleanRun();
+  it("reproduces the clean logits and predictions of test images 0..199 (55.5 %)", async () => {
+    const { n, y, pred: all, logits } = await cleanRun();
     const m = Math.min(n, 200);
     expect(y.slice(0, m)).toEqual(ref.data.labels.slice(0, m));
     const pred = all.slice(0, m);
@@ -104,14 +107,14 @@ describe("AutoAttack reference model (WRN-16-2 BN, adversarially trained)", () =
     }
   });
 
-  it("misclassifies the official AutoAttack adversarial images (adv_standard.bin)", () => {
+  it("misclassifies the official AutoAttack adversarial images (adv_standard.bin)", async () => {
     const { K: total, indices, official_adv_pred: official } = ref.standard.adv_examples;
     const buf = readFileSync(sharedPath("vectors", "autoattack", "adv_standard.bin"));
     expect(buf.byteLength).toBe(total * 3072 * 4);
     const K = full() ? total : 16;
     const nchw = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + K * 3072 * 4));
     const x = tf.tidy(() => tf.transpose(tf.tensor4d(nchw, [K, 3, 32, 32]), [0, 2, 3, 1])) as tf.Tensor4D;
-    const { pred } = predict(model, x);
+    const { pred } = await predict(model, x);
     x.dispose();
     const labels = indices.map((i) => ref.data.labels[i]!);
     const misclassified = pred.filter((p, i) => p !== labels[i]).length;
@@ -122,8 +125,8 @@ describe("AutoAttack reference model (WRN-16-2 BN, adversarially trained)", () =
     expect(sameAsOfficial).toBeGreaterThanOrEqual(K - 2);
   });
 
-  it("clean accuracy on the first 1000 test images is 54.4 % (reference.json)", (ctx) => {
-    const { n: count, y, pred } = cleanRun();
+  it("clean accuracy on the first 1000 test images is 54.4 % (reference.json)", async (ctx) => {
+    const { n: count, y, pred } = await cleanRun();
     if (count < 1000) {
       ctx.skip(); // cpu backend without EBJDAT_FULL=1 (see `full`)
       return;
