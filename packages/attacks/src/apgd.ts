@@ -1,5 +1,5 @@
 import type { Rng } from "@ebjdat/runtime";
-import { argmaxRows, gatherInt, gatherRows, logitsOf, lossAndGrad, rankedClass, scatterRows, type LossGrad } from "./modelEval";
+import { cleanState, argmaxRows, gatherInt, gatherRows, lossAndGrad, rankedClass, scatterRows, type LossGrad } from "./modelEval";
 import { projectLinf, projectL2, rowNorms } from "./project";
 import type { AttackContext, LossName, Norm } from "./types";
 
@@ -204,9 +204,7 @@ export function apgdBatch(ctx: AttackContext, x: Float32Array, y: Int32Array, rn
   const n = y.length;
   const d = x.length / n;
   const adv = Float32Array.from(x);
-  const pred = argmaxRows(logitsOf(ctx.model, x, n, ctx.dims), ctx.numClasses);
-  const acc = new Uint8Array(n);
-  for (let k = 0; k < n; k++) acc[k] = pred[k] === y[k] ? 1 : 0;
+  const { acc } = cleanState(ctx, x, y);
   for (let r = 0; r < s.restarts; r++) {
     const idx = indicesOf(acc);
     if (idx.length === 0) break;
@@ -228,10 +226,7 @@ export function apgdTargetedBatch(ctx: AttackContext, x: Float32Array, y: Int32A
   const n = y.length;
   const d = x.length / n;
   const adv = Float32Array.from(x);
-  const cleanLogits = logitsOf(ctx.model, x, n, ctx.dims);
-  const pred = argmaxRows(cleanLogits, ctx.numClasses);
-  const acc = new Uint8Array(n);
-  for (let k = 0; k < n; k++) acc[k] = pred[k] === y[k] ? 1 : 0;
+  const { logits: cleanLogits, acc } = cleanState(ctx, x, y);
   const settings: ApgdSettings = { ...s, loss: "dlr-targeted" };
   for (let tc = 2; tc < s.targetClasses + 2; tc++) {
     for (let r = 0; r < s.restarts; r++) {

@@ -1,5 +1,5 @@
 import type { Rng } from "@ebjdat/runtime";
-import { gatherInt, gatherRows, logitsOf, lossAndGrad, argmaxRows, rankedClass, scatterRows } from "./modelEval";
+import { cleanState, gatherInt, gatherRows, logitsOf, lossAndGrad, argmaxRows, rankedClass, scatterRows } from "./modelEval";
 import { projectionLinf } from "./fabProjection";
 import { indicesOf } from "./apgd";
 import type { AttackContext, Box } from "./types";
@@ -151,10 +151,7 @@ export function fabBatch(ctx: AttackContext, x: Float32Array, y: Int32Array, rng
   const n = y.length;
   const d = x.length / n;
   const out = Float32Array.from(x);
-  const cleanLogits = logitsOf(ctx.model, x, n, ctx.dims);
-  const pred = argmaxRows(cleanLogits, ctx.numClasses);
-  const acc = new Uint8Array(n);
-  for (let k = 0; k < n; k++) acc[k] = pred[k] === y[k] ? 1 : 0;
+  const { logits: cleanLogits, acc } = cleanState(ctx, x, y);
   const targets = s.targeted ? Array.from({ length: s.targetClasses }, (_, i) => i + 2) : [0];
   for (const tc of targets) {
     for (let r = 0; r < s.restarts; r++) {

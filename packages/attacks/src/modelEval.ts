@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LogitsFn } from "@ebjdat/runtime";
 import { attackLoss } from "./losses";
-import type { LossName } from "./types";
+import type { AttackContext, LossName } from "./types";
 
 /** Logits, per-sample loss and input gradient of one batch. */
 export interface LossGrad {
@@ -117,4 +117,17 @@ export function gatherInt(a: Int32Array, idx: ArrayLike<number>): Int32Array {
   const out = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]!]!;
   return out;
+}
+
+/**
+ * The clean state every attack starts from: logits f(x), predictions argmax f(x), and the mask of
+ * correctly classified points (only those are attacked, as fra31's `perturb`).
+ */
+export function cleanState(ctx: AttackContext, x: Float32Array, y: Int32Array): { logits: Float32Array; pred: Int32Array; acc: Uint8Array } {
+  const n = y.length;
+  const logits = logitsOf(ctx.model, x, n, ctx.dims);
+  const pred = argmaxRows(logits, ctx.numClasses);
+  const acc = new Uint8Array(n);
+  for (let k = 0; k < n; k++) acc[k] = pred[k] === y[k] ? 1 : 0;
+  return { logits, pred, acc };
 }

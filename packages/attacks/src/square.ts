@@ -1,5 +1,5 @@
 import type { Rng } from "@ebjdat/runtime";
-import { gatherInt, gatherRows, logitsOf, argmaxRows, scatterRows } from "./modelEval";
+import { cleanState, gatherInt, gatherRows, logitsOf, argmaxRows, scatterRows } from "./modelEval";
 import { indicesOf } from "./apgd";
 import type { AttackContext } from "./types";
 
@@ -134,9 +134,7 @@ export function squareBatch(ctx: AttackContext, x: Float32Array, y: Int32Array, 
   const n = y.length;
   const d = x.length / n;
   const out = Float32Array.from(x);
-  const pred = argmaxRows(logitsOf(ctx.model, x, n, ctx.dims), ctx.numClasses);
-  const acc = new Uint8Array(n);
-  for (let k = 0; k < n; k++) acc[k] = pred[k] === y[k] ? 1 : 0;
+  const { acc } = cleanState(ctx, x, y);
   for (let r = 0; r < s.restarts; r++) {
     const idx = indicesOf(acc);
     if (idx.length === 0) break;

@@ -12,6 +12,17 @@ function capture(): { out: () => string; err: () => string; restore: () => void 
   return { out: () => out, err: () => err, restore: () => (o.mockRestore(), e.mockRestore()) };
 }
 
+/** Each argv must fail with exit code 2 and a message matching its pattern, before any work. */
+async function expectUsageErrors(cases: [string[], RegExp][]): Promise<void> {
+  for (const [argv, re] of cases) {
+    const c = capture();
+    const code = await main(argv);
+    c.restore();
+    expect(code, argv.join(" ")).toBe(2);
+    expect(c.err()).toMatch(re);
+  }
+}
+
 describe("ebjdat CLI", () => {
   it("lists the commands with --help", async () => {
     const c = capture();
@@ -91,13 +102,7 @@ describe("ebjdat eval input checks", () => {
       [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "autoattack:fast"], /version must be one of/],
       [["eval", "--model", model, "--data", "cifar10-exact-test"], /--json/],
     ];
-    for (const [argv, re] of cases) {
-      const c = capture();
-      const code = await main(argv);
-      c.restore();
-      expect(code).toBe(2);
-      expect(c.err()).toMatch(re);
-    }
+    await expectUsageErrors(cases);
   });
 });
 
@@ -110,13 +115,7 @@ describe("ebjdat metrics input checks", () => {
       [["metrics", "--real", "cifar10-exact-test", "--fake", "/nonexistent", "--metrics", "kid", "--json", "/tmp/x.json"], /does not exist/],
       [["metrics", "--fake", fake, "--metrics", "fid", "--json", "/tmp/x.json"], /--real/],
     ];
-    for (const [argv, re] of cases) {
-      const c = capture();
-      const code = await main(argv);
-      c.restore();
-      expect(code).toBe(2);
-      expect(c.err()).toMatch(re);
-    }
+    await expectUsageErrors(cases);
   });
 });
 
@@ -129,12 +128,6 @@ describe("ebjdat sample input checks", () => {
       [["sample", "--model", model, "--out", "/tmp/g.png", "--class", "12"], /out of range: the model has 10 classes/],
       [["sample", "--model", "/nonexistent.pt", "--out", "/tmp/g.png"], /does not exist/],
     ];
-    for (const [argv, re] of cases) {
-      const c = capture();
-      const code = await main(argv);
-      c.restore();
-      expect(code).toBe(2);
-      expect(c.err()).toMatch(re);
-    }
+    await expectUsageErrors(cases);
   });
 });
