@@ -42,3 +42,22 @@ export function trainBatch(data: PreparedData, config: TrainConfig, step: number
   x.dispose();
   return { xNet, y: tf.tensor1d(y, "int32") };
 }
+
+/**
+ * The p(x) batch x_d of JEM-family step `step` (spec 4.2, 5.4): a loader cycled independently of
+ * the labelled one (permutation stream `px-order:<cycle>`, augmentation `px-augment:<step>`),
+ * `jem.px.batchSize` images, augmented or not (SADA-JEM: not) plus σ-noise in model space.
+ */
+export function pxBatch(data: PreparedData, config: TrainConfig, step: number): tf.Tensor4D {
+  const { batchSize, augment, noiseSigma } = config.jem.px;
+  const per = Math.max(1, Math.floor(data.train.n / batchSize));
+  const cycle = Math.floor(step / per);
+  const pos = step % per;
+  const perm = new Rng(config.seed).fork(`px-order:${cycle}`).permutation(data.train.n);
+  const idx = perm.subarray(pos * batchSize, (pos + 1) * batchSize);
+  const rng = new Rng(config.seed).fork(`px-augment:${step}`);
+  const { x } = augmentedBatch(data.train, idx, rng, { cropPadding: augment ? 4 : 0, flip: augment, noiseSigma, noiseSpace: "model" });
+  const xNet = tf.tidy(() => tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D);
+  x.dispose();
+  return xNet;
+}

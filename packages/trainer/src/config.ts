@@ -1,9 +1,44 @@
 import type { OptimizerConfig } from "./optimizer";
 import type { ScheduleConfig } from "./schedule";
 
-/** Training methods (spec 9.2 / issue 7). This release implements `standard` (cross-entropy). */
-export const METHODS = ["standard"] as const;
+/** Training methods (spec 9.2 / issue 7). */
+export const METHODS = ["standard", "pgd-at", "trades", "mart", "jem", "jempp", "sadajem", "ebjdat-jem", "ebjdat-jempp", "ebjdat-sadajem"] as const;
 export type Method = (typeof METHODS)[number];
+
+/** The JEM base of a method (spec 2-4), or undefined for the classifier-only methods. */
+export function jemBase(method: Method): "jem" | "jempp" | "sadajem" | undefined {
+  const m = method.replace(/^ebjdat-/, "");
+  return m === "jem" || m === "jempp" || m === "sadajem" ? m : undefined;
+}
+
+/** Adversarial example generation in training, model space [-1, 1] (spec 0.1, 5.3). */
+export interface AdvConfig {
+  /** `code` (official sampleXadv), `code-ce`, `paper` (ascend E, projected), `pgd-ce` (Madry PGD). */
+  mode: "code" | "code-ce" | "paper" | "pgd-ce";
+  steps: number;
+  eps: number;
+  alpha: number;
+  /** Project onto B∞(x, ε) after each step. */
+  project: boolean;
+  /** TRADES/MART/EB-JDAT loss weight β (TRADES KL weight, MART KL weight). */
+  beta: number;
+}
+
+/** The JEM-family and EB-JDAT settings (spec 2-5). */
+export interface JemConfig {
+  /** (w_px, w_pyx, w_adv, w_ce_adv) = (w1, clean CE, w2, w3) (spec 5.2, 5.3). */
+  weights: { px: number; pyx: number; adv: number; ceAdv: number };
+  advEnergyLoss: "contrastive" | "gap" | "abs-gap";
+  /** SADA-JEM l2_coeff (spec 2.2). */
+  l2Coeff: number;
+  /** JEM++ `plc` (spec 3.3). */
+  bnDuringPx: "alltrain1" | "alltrain2" | "eval";
+  /** The base sampler's settings (update rule and BN mode come from the base, spec 6.1). */
+  sampler: { nSteps: number; inSteps: number; stepSize: number; noiseStd: number; reinitFreq: number };
+  buffer: { size: number; init: "uniform" | "gm-diag" | "gm-full" };
+  /** The p(x) batch x_d (spec 4.2: SADA-JEM un-augmented; σ-noise in model space). */
+  px: { batchSize: number; augment: boolean; noiseSigma: number };
+}
 
 /** A complete, validated training configuration. Every field has a default in `PRESETS`. */
 export interface TrainConfig {
@@ -26,13 +61,22 @@ export interface TrainConfig {
   iterations: number;
   optimizer: OptimizerConfig;
   schedule: ScheduleConfig;
+  /** Sharpness-aware minimisation around the optimiser (spec 4.1); rho 0 = off. */
+  sam: { rho: number };
+  adv: AdvConfig;
+  jem: JemConfig;
+  /** Divergence guard (issue 7): non-finite loss, |loss| > lossLimit or |energy| > energyLimit. */
+  guard: { maxRetries: number; lrFactor: number; lossLimit: number; energyLimit: number };
   eval: { data: string; n: number };
   /** Save a checkpoint every this many iterations (0: at the end of each epoch only). */
   checkpointEvery: number;
 }
 
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 /** A recursive partial of a config, as read from JSON or given as overrides. */
-export type PartialConfig = { [K in keyof TrainConfig]?: TrainConfig[K] extends object ? Partial<TrainConfig[K]> : TrainConfig[K] };
+export type PartialConfig = DeepPartial<TrainConfig>;
+
+const MODEL_EPS = 8 / 255; // official ε, model space (= 4/255 on [0, 1]; spec 0.1)
 
 const base: TrainConfig = {
   method: "standard",
@@ -44,32 +88,163 @@ const base: TrainConfig = {
   iterations: 0,
   optimizer: { name: "sgd", lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
   schedule: { warmupIters: 100, decayEpochs: [2], decayRate: 0.2 },
+  sam: { rho: 0 },
+  adv: { mode: "code", steps: 5, eps: MODEL_EPS, alpha: 2 / 255, project: false, beta: 6 },
+  jem: {
+    weights: { px: 0, pyx: 1, adv: 0, ceAdv: 0 },
+    advEnergyLoss: "contrastive",
+    l2Coeff: 0,
+    bnDuringPx: "alltrain1",
+    sampler: { nSteps: 10, inSteps: 5, stepSize: 1, noiseStd: 0, reinitFreq: 0.05 },
+    buffer: { size: 10000, init: "uniform" },
+    px: { batchSize: 32, augment: true, noiseSigma: 0 },
+  },
+  guard: { maxRetries: 3, lrFactor: 0.5, lossLimit: 1e8, energyLimit: 1e5 },
   eval: { data: "cifar10-exact-test", n: 1000 },
   checkpointEvery: 0,
 };
 
+type Scale = "smoke" | "mini" | "paper";
+
+/** Madry-style PGD in training, on the standard [0, 1] scale 8/255, 2/255 (= 16/255, 4/255 in model space). */
+const PGD_TRAIN: AdvConfig = { mode: "pgd-ce", steps: 10, eps: 16 / 255, alpha: 4 / 255, project: true, beta: 6 };
+
+/** Official per-method settings at WRN-28-10 (spec 9.2; baselines: project choices, see README). */
+function paperPreset(method: Method): TrainConfig {
+  const b = jemBase(method);
+  const ebjdat = method.startsWith("ebjdat-");
+  const c: TrainConfig = { ...base, method, model: { ...base.model, depth: 28, width: 10 }, data: { ...base.data, train: "cifar10:train", perClass: 0 }, eval: { data: "cifar10-exact-test", n: 10000 }, checkpointEvery: 1000 };
+  if (!b) {
+    c.batchSize = 128;
+    c.optimizer = { name: "sgd", lr: 0.1, momentum: 0.9, weightDecay: method === "trades" ? 2e-4 : method === "mart" ? 3.5e-3 : 5e-4 };
+    c.epochs = method === "standard" ? 200 : 100;
+    c.schedule = method === "standard" ? { warmupIters: 0, decayEpochs: [60, 120, 160], decayRate: 0.2 } : { warmupIters: 0, decayEpochs: [75, 90], decayRate: 0.1 };
+    c.adv = method === "standard" ? base.adv : { ...PGD_TRAIN, beta: method === "mart" ? 6 : 6 };
+    return c;
+  }
+  const adv: AdvConfig = { mode: "code", steps: 5, eps: MODEL_EPS, alpha: 2 / 255, project: false, beta: 6 };
+  if (b === "jem") {
+    c.optimizer = { name: "adam", lr: 1e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
+    c.model = { ...c.model, norm: "none" };
+    c.batchSize = 128;
+    c.epochs = 200;
+    c.schedule = { warmupIters: 1000, decayEpochs: [160, 180], decayRate: 0.3 };
+    c.data = { ...c.data, noiseSigma: 0.03 };
+    c.jem = {
+      ...base.jem,
+      weights: ebjdat ? { px: 0.45, pyx: 0.45, adv: 0.05, ceAdv: 0.45 } : { px: 1, pyx: 1, adv: 0, ceAdv: 0 },
+      sampler: { nSteps: 10, inSteps: 1, stepSize: 1, noiseStd: 0.01, reinitFreq: 0.05 },
+      buffer: { size: 10000, init: "uniform" },
+      px: { batchSize: 128, augment: true, noiseSigma: 0.03 },
+    };
+  } else if (b === "jempp") {
+    c.optimizer = { name: "sgd", lr: ebjdat ? 0.01 : 0.1, momentum: 0.9, weightDecay: 4e-4 };
+    c.batchSize = 64;
+    c.epochs = 150;
+    c.schedule = { warmupIters: 1000, decayEpochs: ebjdat ? [40, 80, 120] : [50, 100, 125], decayRate: 0.2 };
+    c.data = { ...c.data, noiseSigma: 0.03 };
+    c.jem = {
+      ...base.jem,
+      weights: ebjdat ? { px: 1, pyx: 1, adv: 0.1, ceAdv: 1 } : { px: 1, pyx: 1, adv: 0, ceAdv: 0 },
+      sampler: { nSteps: 10, inSteps: 5, stepSize: 0.2, noiseStd: 0, reinitFreq: 0.05 },
+      buffer: { size: 10000, init: "gm-full" },
+      px: { batchSize: 64, augment: true, noiseSigma: 0.03 },
+    };
+  } else {
+    c.optimizer = { name: "sgd", lr: ebjdat ? 0.01 : 0.1, momentum: 0.9, weightDecay: 5e-4 };
+    c.sam = { rho: 2 };
+    c.batchSize = 128;
+    c.epochs = 200;
+    c.schedule = { warmupIters: 1000, decayEpochs: ebjdat ? [50, 100, 150] : [60, 120, 180], decayRate: 0.2 };
+    c.jem = {
+      ...base.jem,
+      weights: ebjdat ? { px: 1, pyx: 1, adv: 0.1, ceAdv: 1 } : { px: 1, pyx: 1, adv: 0, ceAdv: 0 },
+      sampler: { nSteps: ebjdat ? 10 : 5, inSteps: 1, stepSize: 1, noiseStd: 0, reinitFreq: 0.05 },
+      buffer: { size: 10000, init: "gm-full" },
+      px: { batchSize: 64, augment: false, noiseSigma: ebjdat ? 0.03 : 0 },
+    };
+    c.guard = { ...c.guard, lossLimit: 1e5 };
+  }
+  c.adv = adv;
+  return c;
+}
+
+/** `mini` (WRN-10-2, 5000 images, 3 epochs) and `smoke` (WRN-10-1, 260 images, 3 iterations) of spec 9.3. */
+function reducedPreset(method: Method, scale: "smoke" | "mini"): TrainConfig {
+  const p = paperPreset(method);
+  const b = jemBase(method);
+  const smoke = scale === "smoke";
+  const c: TrainConfig = {
+    ...p,
+    model: { ...p.model, depth: 10, width: smoke ? 1 : 2, norm: "batch" },
+    data: { ...p.data, train: "cifar10-train-balanced", perClass: smoke ? 26 : 0 },
+    batchSize: smoke ? 16 : 32,
+    epochs: smoke ? 1 : 3,
+    iterations: smoke ? (b || method !== "standard" ? 3 : 12) : 0,
+    optimizer: { name: "sgd", lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
+    schedule: smoke ? { warmupIters: 2, decayEpochs: [], decayRate: 0.2 } : { warmupIters: 100, decayEpochs: [2], decayRate: 0.2 },
+    eval: { data: "cifar10-exact-test", n: smoke ? 64 : 1000 },
+    checkpointEvery: smoke ? 0 : 100,
+    guard: { ...p.guard },
+  };
+  if (!b) {
+    c.adv = method === "standard" ? p.adv : { ...p.adv, steps: smoke ? 2 : 5 };
+    return c;
+  }
+  const nSteps = smoke ? 2 : 5;
+  c.adv = { ...p.adv, steps: smoke ? 2 : 3 };
+  c.jem = {
+    ...p.jem,
+    sampler: { ...p.jem.sampler, nSteps, inSteps: b === "jempp" ? (smoke ? 2 : 3) : 1 },
+    buffer: { size: smoke ? 256 : 1000, init: b === "jem" ? "uniform" : "gm-diag" },
+    px: { ...p.jem.px, batchSize: smoke ? 16 : 32 },
+  };
+  return c;
+}
+
+/** The EB-JDAT `paper` equations (spec 5.3): adversarial sampler `paper`, gap term, w_pyx 0, (1, 1, 1). */
+function paperEquations(c: TrainConfig): TrainConfig {
+  return { ...c, adv: { ...c.adv, mode: "paper", project: true }, jem: { ...c.jem, advEnergyLoss: "gap", weights: { px: 1, pyx: 0, adv: 1, ceAdv: 1 } } };
+}
+
+/** The `ce` composite (spec 5.3): the code's losses with a real PGD-CE attack as inner problem. */
+function ceComposite(c: TrainConfig): TrainConfig {
+  return { ...c, adv: { ...c.adv, mode: "pgd-ce", project: true } };
+}
+
+/** Table 6 of the paper (EB-JDAT-JEM++ weight ablation, spec 5.1): (w1, w2, w3) per row. */
+export const TABLE6_WEIGHTS: Readonly<Record<1 | 2 | 3 | 4, readonly [number, number, number]>> = { 1: [0, 0, 1], 2: [0, 1, 1], 3: [1, 0.5, 1], 4: [1, 1, 1] };
+
+function buildPresets(): Record<string, TrainConfig> {
+  const out: Record<string, TrainConfig> = {};
+  const scales: Scale[] = ["smoke", "mini", "paper"];
+  for (const m of METHODS) {
+    for (const s of scales) {
+      const c = s === "paper" ? paperPreset(m) : reducedPreset(m, s);
+      out[`${m}-${s}`] = c;
+      if (m.startsWith("ebjdat-")) {
+        out[`${m}-eq-${s}`] = paperEquations(c);
+        out[`${m}-ce-${s}`] = ceComposite(c);
+      }
+    }
+  }
+  for (const s of ["mini", "paper"] as const) {
+    for (const row of [1, 2, 3, 4] as const) {
+      const [px, adv, ceAdv] = TABLE6_WEIGHTS[row];
+      const c = out[`ebjdat-jempp-${s}`]!;
+      out[`table6-${row}-${s}`] = { ...c, jem: { ...c.jem, weights: { ...c.jem.weights, px, adv, ceAdv } } };
+    }
+  }
+  return out;
+}
+
 /**
- * Named presets (spec 9.3, project choices for 2 CPU cores): `standard-smoke` runs in seconds
- * (CI, Quick start), `standard-mini` in tens of minutes.
+ * Named presets: `<method>-smoke` (CI, seconds), `<method>-mini` (2 CPU cores, tens of minutes;
+ * spec 9.3) and `<method>-paper` (WRN-28-10, official schedules; spec 9.2) for every method;
+ * `ebjdat-<base>-eq-<scale>` (paper equations) and `ebjdat-<base>-ce-<scale>` (PGD-CE inner
+ * problem) of spec 5.3; `table6-<1..4>-<mini|paper>` (Table 6 weight rows on EB-JDAT-JEM++).
  */
-export const PRESETS: Record<string, TrainConfig> = {
-  "standard-smoke": {
-    ...base,
-    model: { ...base.model, depth: 10, width: 1 },
-    data: { ...base.data, perClass: 26 },
-    batchSize: 16,
-    epochs: 1,
-    iterations: 12,
-    schedule: { warmupIters: 2, decayEpochs: [], decayRate: 0.2 },
-    eval: { data: "cifar10-exact-test", n: 64 },
-  },
-  "standard-mini": {
-    ...base,
-    model: { ...base.model, depth: 10, width: 2 },
-    batchSize: 32,
-    epochs: 3,
-  },
-};
+export const PRESETS: Record<string, TrainConfig> = buildPresets();
 
 type Shape = { [key: string]: Shape | "number" | "integer" | "string" | "boolean" | "number[]" | readonly string[] };
 
@@ -83,6 +258,18 @@ const SHAPE: Shape = {
   iterations: "integer",
   optimizer: { name: ["sgd", "adam"], lr: "number", momentum: "number", weightDecay: "number", nesterov: "boolean", beta1: "number", beta2: "number", eps: "number" },
   schedule: { warmupIters: "integer", decayEpochs: "number[]", decayRate: "number" },
+  sam: { rho: "number" },
+  adv: { mode: ["code", "code-ce", "paper", "pgd-ce"], steps: "integer", eps: "number", alpha: "number", project: "boolean", beta: "number" },
+  jem: {
+    weights: { px: "number", pyx: "number", adv: "number", ceAdv: "number" },
+    advEnergyLoss: ["contrastive", "gap", "abs-gap"],
+    l2Coeff: "number",
+    bnDuringPx: ["alltrain1", "alltrain2", "eval"],
+    sampler: { nSteps: "integer", inSteps: "integer", stepSize: "number", noiseStd: "number", reinitFreq: "number" },
+    buffer: { size: "integer", init: ["uniform", "gm-diag", "gm-full"] },
+    px: { batchSize: "integer", augment: "boolean", noiseSigma: "number" },
+  },
+  guard: { maxRetries: "integer", lrFactor: "number", lossLimit: "number", energyLimit: "number" },
   eval: { data: "string", n: "integer" },
   checkpointEvery: "integer",
 };
@@ -155,6 +342,10 @@ export function resolveConfig(overrides: unknown = {}, preset = "standard-smoke"
   if (cfg.batchSize < 1) throw new ConfigError(`config key 'batchSize' must be ≥ 1, got ${cfg.batchSize}.`);
   if (cfg.epochs < 1 && cfg.iterations < 1) throw new ConfigError("config needs 'epochs' ≥ 1 or 'iterations' ≥ 1.");
   if (cfg.optimizer.lr <= 0) throw new ConfigError(`config key 'optimizer.lr' must be > 0, got ${cfg.optimizer.lr}.`);
+  for (const [k, v] of Object.entries(cfg.jem.weights)) if (v < 0) throw new ConfigError(`config key 'jem.weights.${k}' must be ≥ 0, got ${v}.`);
+  if (cfg.sam.rho < 0) throw new ConfigError(`config key 'sam.rho' must be ≥ 0 (0 = no SAM), got ${cfg.sam.rho}.`);
+  if (cfg.guard.lrFactor <= 0 || cfg.guard.lrFactor >= 1) throw new ConfigError(`config key 'guard.lrFactor' must be in (0, 1), got ${cfg.guard.lrFactor}.`);
+  if (jemBase(cfg.method) && cfg.jem.buffer.size < cfg.jem.px.batchSize) throw new ConfigError(`config key 'jem.buffer.size' must be ≥ jem.px.batchSize (${cfg.jem.px.batchSize}), got ${cfg.jem.buffer.size}.`);
   if (cfg.data.noiseSigma < 0) throw new ConfigError(`config key 'data.noiseSigma' must be ≥ 0, got ${cfg.data.noiseSigma}.`);
   return cfg;
 }

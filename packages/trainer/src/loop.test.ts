@@ -8,6 +8,7 @@ import { loadModel } from "@ebjdat/models";
 import { sharedPath } from "@ebjdat/testing";
 import { resolveConfig } from "./config";
 import { readLog, train } from "./loop";
+import type { Objective } from "./objective";
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -72,5 +73,80 @@ describe("train (standard cross-entropy)", () => {
     const before = tf.memory().numTensors;
     await train(config, { outDir: tmp(), dataDir });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("train (JEM family: replay buffer, p(x) batch, SAM)", () => {
+  const jem = resolveConfig(
+    {
+      iterations: 3,
+      batchSize: 8,
+      data: { perClass: 2 },
+      eval: { n: 0 },
+      jem: { px: { batchSize: 8 }, buffer: { size: 24 }, sampler: { nSteps: 1 } },
+      adv: { steps: 1 },
+      schedule: { warmupIters: 0, decayEpochs: [], decayRate: 1 },
+    },
+    "ebjdat-sadajem-smoke",
+  );
+
+  it("resumes EB-JDAT-SADAJEM to the same weights and replay buffer as an uninterrupted run", async () => {
+    const a = tmp();
+    const b = tmp();
+    const n0 = tf.memory().numTensors;
+    await train(jem, { outDir: a, dataDir });
+    expect(tf.memory().numTensors).toBe(n0);
+    await train(jem, { outDir: b, dataDir, maxSteps: 1 });
+    const rest = await train(jem, { outDir: b, dataDir, resume: true });
+    expect(rest.steps).toBe(3);
+    const la = await loadModel(join(a, "checkpoint", "model"));
+    const lb = await loadModel(join(b, "checkpoint", "model"));
+    expect(la.replayBuffer?.shape).toEqual([24, 32, 32, 3]);
+    expect(Array.from(lb.replayBuffer!.dataSync())).toEqual(Array.from(la.replayBuffer!.dataSync()));
+    const va = la.model.trainableVariables();
+    const vb = lb.model.trainableVariables();
+    for (let i = 0; i < va.length; i++) expect(Array.from(vb[i]!.dataSync())).toEqual(Array.from(va[i]!.dataSync()));
+    expect(readLog(b).at(-1)!.terms.sam_grad_norm).toBeGreaterThan(0);
+    tf.dispose([la.replayBuffer!, lb.replayBuffer!]);
+    la.model.dispose();
+    lb.model.dispose();
+  });
+});
+
+describe("divergence guard", () => {
+  const nanAt = (step: number, times: number) => (inner: Objective): Objective => {
+    let fired = 0;
+    return {
+      name: inner.name,
+      run(ctx, batch) {
+        const r = ctx.accumulate(() => inner.loss!(ctx.net, batch));
+        if (ctx.step === step && fired < times) {
+          fired += 1;
+          return { loss: Number.NaN, terms: r.terms };
+        }
+        return r;
+      },
+    };
+  };
+
+  it("recovers from an injected NaN: restores the last good checkpoint, lowers lr, logs the event", async () => {
+    const out = tmp();
+    const c = { ...config, checkpointEvery: 1 };
+    const r = await train(c, { outDir: out, dataDir, wrapObjective: nanAt(2, 1) });
+    expect(r.finished).toBe(true);
+    const log = readLog(out);
+    const ev = log.filter((l) => l.event === "divergence");
+    expect(ev).toHaveLength(1);
+    expect(ev[0]!.reason).toMatch(/NaN/);
+    const steps = log.filter((l) => !l.event);
+    expect(steps.map((l) => l.step)).toEqual([1, 2, 3, 4]);
+    expect(steps[2]!.lr).toBeCloseTo(steps[1]!.lr * c.guard.lrFactor, 12);
+    expect(log.every((l) => l.event || Number.isFinite(l.loss))).toBe(true);
+  });
+
+  it("stops with a clear message after the bounded number of retries", async () => {
+    const out = tmp();
+    await expect(train(config, { outDir: out, dataDir, wrapObjective: nanAt(1, 100) })).rejects.toThrow(/diverged.*after 3 restarts.*last good checkpoint/);
+    expect(readLog(out).filter((l) => l.event === "divergence")).toHaveLength(4);
   });
 });

@@ -1,14 +1,19 @@
 import * as tf from "@tensorflow/tfjs-core";
+import type { Rng } from "@ebjdat/runtime";
 import type { BnMode } from "@ebjdat/models";
+import type { RawTensor } from "@ebjdat/formats";
 
 /** What an objective sees of the model: model-space logits in a batch-norm mode (spec 0.1, 0.2). */
 export type NetLogits = (xNet: tf.Tensor4D, mode: BnMode) => tf.Tensor2D;
 
-/** One labelled training batch in model space ([-1, 1], after augmentation and noise). */
+/** One training batch in model space ([-1, 1], after augmentation and noise). */
 export interface TrainBatch {
+  /** Labelled images x_l. */
   xNet: tf.Tensor4D;
   /** Integer labels `[B]`. */
   y: tf.Tensor1D;
+  /** The p(x) batch x_d of the JEM family (spec 4.2, 5.4), when the method has one. */
+  xData?: tf.Tensor4D;
 }
 
 /** A loss to minimise and the named terms that make it up (logged per step). */
@@ -17,13 +22,61 @@ export interface ObjectiveOutput {
   terms: Record<string, tf.Scalar>;
 }
 
+/** Values of one gradient evaluation: the loss and its named terms as numbers. */
+export interface StepValues {
+  loss: number;
+  terms: Record<string, number>;
+}
+
 /**
- * A training objective: builds its loss from the model and a batch. It is called inside
- * `tf.variableGrads`, so every tensor it creates is freed by the caller's `tf.tidy`.
+ * What the loop hands an objective for one gradient evaluation. Forward passes run in the order
+ * the objective calls them (BN running statistics depend on it, spec 0.2); each `accumulate`
+ * adds the gradient of its loss to the step's gradient, so sampling can sit between forwards
+ * (the official JEM++ computes fp before sampling, the adversarial sampler runs after CE(x_l)).
+ */
+export interface StepContext {
+  /** The model (in SAM pass 2, `train` is mapped to `train-frozen`: running stats frozen, spec 4.1). */
+  net: NetLogits;
+  /**
+   * Runs `f` under the gradient tape and adds ∂loss/∂θ to the step's gradient (a sum over calls:
+   * ∇L = Σ_k ∇L_k for L = Σ_k L_k). Returns the values of the loss and terms.
+   */
+  accumulate(f: () => ObjectiveOutput): StepValues;
+  /** Random stream of this step (a function of seed and step: resumable). */
+  rng: Rng;
+  step: number;
+  /** 1, or 2 for the second SAM pass at the perturbed weights: reuse pass 1's samples (spec 4.1). */
+  pass: 1 | 2;
+}
+
+/** Tensors an objective keeps across steps (e.g. the replay buffer), saved in checkpoints. */
+export interface ObjectiveState {
+  save(): Record<string, RawTensor>;
+  load(tensors: Map<string, RawTensor>): void;
+}
+
+/**
+ * A training objective. The simple form is `loss(net, batch)`, called under one gradient tape;
+ * the general form `run(ctx, batch)` drives the forward passes and samplers itself and
+ * accumulates gradients through `ctx`. An objective may hold state (`state`, saved with every
+ * checkpoint) and must free its tensors in `dispose`.
  */
 export interface Objective {
   readonly name: string;
-  loss(net: NetLogits, batch: TrainBatch): ObjectiveOutput;
+  loss?(net: NetLogits, batch: TrainBatch): ObjectiveOutput;
+  run?(ctx: StepContext, batch: TrainBatch): StepValues;
+  /** Largest |energy| (or other health number) of the last step, for the divergence guard. */
+  health?(): number;
+  readonly state?: ObjectiveState;
+  dispose?(): void;
+}
+
+/** Runs one gradient evaluation of any objective (the `run` form, else `loss` under one tape). */
+export function runObjective(objective: Objective, ctx: StepContext, batch: TrainBatch): StepValues {
+  if (objective.run) return objective.run(ctx, batch);
+  if (!objective.loss) throw new Error(`Objective '${objective.name}' has neither run() nor loss().`);
+  const loss = objective.loss.bind(objective);
+  return ctx.accumulate(() => loss(ctx.net, batch));
 }
 
 /** Mean cross-entropy of logits against integer labels: −(1/B) Σ log softmax(f(x_i))[y_i] (spec 9.1). */

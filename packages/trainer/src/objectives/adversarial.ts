@@ -1,0 +1,44 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { Rng } from "@ebjdat/runtime";
+import { advSample, advUpdate } from "@ebjdat/samplers";
+import type { AdvConfig } from "../config";
+import type { NetLogits, TrainBatch } from "../objective";
+import { klRows } from "./divergence";
+
+/** Labels of a batch as a JS array (the samplers take them that way). */
+export function labelsOf(batch: TrainBatch): Int32Array {
+  return Int32Array.from(batch.y.dataSync());
+}
+
+/**
+ * Madry PGD on CE in model space (spec 5.3 `pgd-ce`, 7.1): x̃₀ = clamp(x + U(−ε, ε)), K times
+ * x̃ ← clamp(Π_{B∞(x,ε)}(x̃ + α·sign ∇CE)), BN in eval mode. Returns a new (detached) tensor.
+ */
+export function pgdCeExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
+  return advSample(net, batch.xNet, labelsOf(batch), rng, { mode: "pgd-ce", steps: adv.steps, eps: adv.eps, alpha: adv.alpha, project: true, bnMode: "eval" });
+}
+
+/**
+ * The TRADES inner maximisation (Zhang et al. 2019) in model space: x̃₀ = x + 0.001·N(0, I),
+ * K times x̃ ← clamp(Π_{B∞(x,ε)}(x̃ + α·sign ∇_x̃ Σ_i KL(p(x_i) ‖ p(x̃_i))), −1, 1), BN eval.
+ */
+export function tradesExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
+  const x = batch.xNet;
+  const clean = tf.tidy(() => net(x, "eval"));
+  const noise = rng.normal<tf.Rank.R4>(x.shape, 0, 0.001);
+  let xa: tf.Tensor4D = tf.add(x, noise);
+  noise.dispose();
+  try {
+    for (let k = 0; k < adv.steps; k++) {
+      const next = tf.tidy(() => {
+        const g = tf.grad((v: tf.Tensor) => tf.sum(klRows(clean, net(v as tf.Tensor4D, "eval"))))(xa) as tf.Tensor4D;
+        return advUpdate(xa, g, x, { alpha: adv.alpha, eps: adv.eps, project: true, clampRange: [-1, 1] });
+      });
+      xa.dispose();
+      xa = next;
+    }
+    return xa;
+  } finally {
+    clean.dispose();
+  }
+}
