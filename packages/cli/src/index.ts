@@ -4,6 +4,7 @@
  */
 export { main, COMMANDS } from "./main";
 export type { Command } from "./command";
+export type { CommandSpec, OptionSpec, ParsedValues } from "./args";
 export { ProgressBar } from "./progress";
 export type { ProgressBarOptions } from "./progress";
 export { UsageError } from "./args";

@@ -35,6 +35,7 @@ export type { ForwardOptions, InceptionOutputs } from "./inception/network";
 export { preprocessPytorchFid, preprocessTorchFidelity, toUint8Values, uint8Wrap, INCEPTION_SIZE } from "./inception/preprocess";
 export { deterministicInceptionWeights } from "./inception/deterministic-weights";
 export { prepareInceptionStateDict, oihwToHwio, linearToKernel } from "./inception/layout";
+export type { Float32Raw } from "./inception/layout";
 export {
   loadInceptionWeights,
   fetchInceptionWeightsBytes,

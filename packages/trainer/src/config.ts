@@ -72,7 +72,8 @@ export interface TrainConfig {
   checkpointEvery: number;
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+/** A recursive partial (arrays are replaced whole), the shape of config overrides. */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 /** A recursive partial of a config, as read from JSON or given as overrides. */
 export type PartialConfig = DeepPartial<TrainConfig>;
 
