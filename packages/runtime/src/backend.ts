@@ -97,7 +97,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       continue;
     }
     await tf.ready();
-    if (name === "wasm") notes.push("wasm: conv/max-pool gradients, UnsortedSegmentSum and depthwise gradients from @ebjdat/runtime");
+    if (name === "wasm") notes.push("wasm: conv/max-pool gradients, Sign, UnsortedSegmentSum and depthwise gradients from @ebjdat/runtime");
     current = { name, tfName: TF_NAMES[name], notes, tfjsVersion: tf.version_core };
     currentRequest = request;
     if (!options.quiet) process.stderr.write(`ebjdat: backend ${name} (tfjs ${tf.version_core})\n`);

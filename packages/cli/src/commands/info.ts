@@ -56,7 +56,7 @@ export const infoCommand = defineCommand(
       `backend   ${backend.name} (TF.js ${tf.version_core}, registry name '${tf.getBackend()}')`,
       ...backend.notes.map((n) => `          ${n.includes("not available") || n.includes("failed") ? "skipped " : "note: "}${n}`),
       "versions  " + Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(", "),
-      `datasets  ${datasets.length === 0 ? "none found (see --data / EBJDAT_DATA)" : ""}`,
+      `datasets  ${datasets.length === 0 ? "none found (see --data-dir / EBJDAT_DATA)" : ""}`,
       ...datasets.map((d) => `          ${d.spec.padEnd(26)} ${mb(d.bytes).padStart(9)}  ${d.path}`),
     ];
     process.stdout.write(lines.join("\n") + "\n");
