@@ -57,12 +57,25 @@ for (const [file, modelFile] of [
         const diff = Math.abs(adv1[i]! - ref1[i]!);
         if (diff > 1e-6) expect(Math.abs(diff - ALPHA)).toBeLessThan(1e-6 + ALPHA); // at most one step apart
       }
-      // adv20 (20 sign steps on an untrained, nearly flat model) is chaotic in the rounding: on cpu
-      // sadajem matches 100 % of elements, on wasm (different conv summation order, gradient rel L2
-      // 5e-7 vs 4e-7 on cpu) 98.8 % < the README's 99 %; the limit is not loosened, so sadajem's
-      // multi-step check runs on cpu only (see README "Known limits").
-      if (file === "sadajem_pgd20" && backendInfo()?.name !== "cpu") return;
-      const adv20 = pgdIterate(ctx, images, y, adv0, { eps: EPS, norm: "linf", steps: 20, stepSize: ALPHA, randomStart: true, loss: "ce", meanLoss: true });
+      // adv20 (20 sign steps on an untrained, nearly flat model) is chaotic in the rounding. For
+      // sadajem on wasm the first gradient sign flip against cpu appears at step 7, at |g| = 1.5e-8
+      // (4e-4 of the rms gradient, below float32 summation noise), and the flips then cascade to
+      // 98.8 % of elements within 1e-5 of the reference, below the README's 99 %; the cpu backend
+      // reproduces PyTorch's adv20 on 100 % of elements. The limit is not loosened: this
+      // multi-step check runs on the cpu backend whatever the default backend is.
+      let iterCtx = ctx;
+      let cpuModel: Awaited<ReturnType<typeof loadModel>>["model"] | undefined;
+      const previous = backendInfo()?.name;
+      if (file === "sadajem_pgd20" && previous !== "cpu") {
+        await initBackend({ backend: "cpu", quiet: true });
+        cpuModel = (await loadModel(sharedPath("vectors/models", modelFile))).model;
+        iterCtx = { ...ctx, model: (x) => cpuModel!.netLogits(x, "eval") };
+      }
+      const adv20 = pgdIterate(iterCtx, images, y, adv0, { eps: EPS, norm: "linf", steps: 20, stepSize: ALPHA, randomStart: true, loss: "ce", meanLoss: true });
+      if (cpuModel) {
+        cpuModel.dispose();
+        await initBackend({ backend: previous!, quiet: true });
+      }
       expect(fractionWithin(adv20, get("adv20"), 1e-5)).toBeGreaterThanOrEqual(0.99);
       for (let i = 0; i < adv20.length; i++) {
         const a = adv20[i]!;
