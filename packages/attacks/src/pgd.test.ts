@@ -71,7 +71,13 @@ for (const [file, modelFile] of [
         cpuModel = (await loadModel(sharedPath("vectors/models", modelFile))).model;
         iterCtx = { ...ctx, model: (x) => cpuModel!.netLogits(x, "eval") };
       }
-      const adv20 = pgdIterate(iterCtx, images, y, adv0, { eps: EPS, norm: "linf", steps: 20, stepSize: ALPHA, randomStart: true, loss: "ce", meanLoss: true });
+      // pgdIterate's 20 steps one at a time, yielding between steps: on the cpu backend the whole
+      // loop takes ~1.5 min, longer than vitest's 60 s worker RPC timeout if run in one go.
+      let adv20 = adv0;
+      for (let k = 0; k < 20; k++) {
+        adv20 = pgdIterate(iterCtx, images, y, adv20, { eps: EPS, norm: "linf", steps: 1, stepSize: ALPHA, randomStart: true, loss: "ce", meanLoss: true });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       if (cpuModel) {
         cpuModel.dispose();
         await initBackend({ backend: previous!, quiet: true });
