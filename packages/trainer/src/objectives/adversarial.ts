@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "@ebjdat/runtime";
 import { advSample, advUpdate } from "@ebjdat/samplers";
 import type { AdvConfig } from "../config";
-import type { NetLogits, TrainBatch } from "../objective";
+import type { NetLogits, Objective, ObjectiveOutput, StepContext, StepValues, TrainBatch } from "../objective";
 import { klRows } from "./divergence";
 
 /** Labels of a batch as a JS array (the samplers take them that way). */
@@ -41,4 +41,33 @@ export function tradesExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig
   } finally {
     clean.dispose();
   }
+}
+
+/**
+ * An adversarial-training objective (PGD-AT, TRADES, MART): draws x̃ with `examples` once per
+ * step (SAM pass 2 reuses pass 1's x̃, as the official SAM step does) and accumulates
+ * `loss(net, batch, x̃)` with train-mode BN. Owns and frees x̃.
+ */
+export function adversarialObjective(
+  name: string,
+  adv: AdvConfig,
+  examples: (net: NetLogits, batch: TrainBatch, adv: AdvConfig, rng: Rng) => tf.Tensor4D,
+  loss: (net: NetLogits, batch: TrainBatch, xAdv: tf.Tensor4D) => ObjectiveOutput,
+): Objective {
+  let xa: tf.Tensor4D | null = null;
+  return {
+    name,
+    run(ctx: StepContext, batch: TrainBatch): StepValues {
+      if (ctx.pass === 1 || !xa) {
+        xa?.dispose();
+        xa = examples(ctx.net, batch, adv, ctx.rng.fork("adv"));
+      }
+      const x = xa;
+      return ctx.accumulate(() => loss(ctx.net, batch, x));
+    },
+    dispose(): void {
+      xa?.dispose();
+      xa = null;
+    },
+  };
 }

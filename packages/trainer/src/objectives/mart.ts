@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { AdvConfig } from "../config";
-import { crossEntropy, type Objective, type StepContext, type StepValues, type TrainBatch } from "../objective";
-import { pgdCeExamples } from "./adversarial";
+import { crossEntropy, type Objective } from "../objective";
+import { adversarialObjective, pgdCeExamples } from "./adversarial";
 import { klRows } from "./divergence";
 
 /**
@@ -10,32 +10,17 @@ import { klRows } from "./divergence";
  * ŷ_i the most likely wrong class under p̃ (the BCE margin term of the paper).
  */
 export function martObjective(adv: AdvConfig): Objective {
-  let xa: tf.Tensor4D | null = null;
-  return {
-    name: "mart",
-    run(ctx: StepContext, batch: TrainBatch): StepValues {
-      if (ctx.pass === 1 || !xa) {
-        xa?.dispose();
-        xa = pgdCeExamples(ctx.net, batch, adv, ctx.rng.fork("adv"));
-      }
-      const x = xa;
-      return ctx.accumulate(() => {
-        const advLogits = ctx.net(x, "train");
-        const cleanLogits = ctx.net(batch.xNet, "train");
-        const k = advLogits.shape[1];
-        const oh = tf.oneHot(batch.y, k);
-        const pAdv = tf.softmax(advLogits);
-        // most likely wrong class: mask the true class out (a constant, no gradient through argmax)
-        const wrong = tf.oneHot(tf.argMax(tf.sub(pAdv, tf.mul(oh, 2)), 1), k);
-        const bce = tf.add(crossEntropy(advLogits, batch.y), tf.neg(tf.mean(tf.log(tf.sub(1.0001 + 1e-12, tf.sum(tf.mul(pAdv, wrong), 1)))))) as tf.Scalar;
-        const pTrue = tf.sum(tf.mul(tf.softmax(cleanLogits), oh), 1);
-        const kl = tf.mean(tf.mul(klRows(cleanLogits, advLogits), tf.sub(1.0000001, pTrue))) as tf.Scalar;
-        return { loss: tf.add(bce, tf.mul(adv.beta, kl)) as tf.Scalar, terms: { bce, kl } };
-      });
-    },
-    dispose(): void {
-      xa?.dispose();
-      xa = null;
-    },
-  };
+  return adversarialObjective("mart", adv, pgdCeExamples, (net, batch, xAdv) => {
+    const advLogits = net(xAdv, "train");
+    const cleanLogits = net(batch.xNet, "train");
+    const k = advLogits.shape[1];
+    const oh = tf.oneHot(batch.y, k);
+    const pAdv = tf.softmax(advLogits);
+    // most likely wrong class: mask the true class out (a constant, no gradient through argmax)
+    const wrong = tf.oneHot(tf.argMax(tf.sub(pAdv, tf.mul(oh, 2)), 1), k);
+    const bce = tf.add(crossEntropy(advLogits, batch.y), tf.neg(tf.mean(tf.log(tf.sub(1.0001 + 1e-12, tf.sum(tf.mul(pAdv, wrong), 1)))))) as tf.Scalar;
+    const pTrue = tf.sum(tf.mul(tf.softmax(cleanLogits), oh), 1);
+    const kl = tf.mean(tf.mul(klRows(cleanLogits, advLogits), tf.sub(1.0000001, pTrue))) as tf.Scalar;
+    return { loss: tf.add(bce, tf.mul(adv.beta, kl)) as tf.Scalar, terms: { bce, kl } };
+  });
 }

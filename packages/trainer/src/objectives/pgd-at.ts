@@ -1,7 +1,6 @@
-import * as tf from "@tensorflow/tfjs-core";
 import type { AdvConfig } from "../config";
-import { crossEntropy, type Objective, type StepContext, type StepValues, type TrainBatch } from "../objective";
-import { pgdCeExamples } from "./adversarial";
+import { crossEntropy, type Objective } from "../objective";
+import { adversarialObjective, pgdCeExamples } from "./adversarial";
 
 /**
  * PGD adversarial training (Madry et al. 2018; the paper's "PGD-AT" row): L = CE(f(x̃), y) with
@@ -9,23 +8,8 @@ import { pgdCeExamples } from "./adversarial";
  * examples of pass 1 are reused.
  */
 export function pgdAtObjective(adv: AdvConfig): Objective {
-  let xa: tf.Tensor4D | null = null;
-  return {
-    name: "pgd-at",
-    run(ctx: StepContext, batch: TrainBatch): StepValues {
-      if (ctx.pass === 1 || !xa) {
-        xa?.dispose();
-        xa = pgdCeExamples(ctx.net, batch, adv, ctx.rng.fork("adv"));
-      }
-      const x = xa;
-      return ctx.accumulate(() => {
-        const ce_adv = crossEntropy(ctx.net(x, "train"), batch.y);
-        return { loss: ce_adv, terms: { ce_adv } };
-      });
-    },
-    dispose(): void {
-      xa?.dispose();
-      xa = null;
-    },
-  };
+  return adversarialObjective("pgd-at", adv, pgdCeExamples, (net, batch, xAdv) => {
+    const ce_adv = crossEntropy(net(xAdv, "train"), batch.y);
+    return { loss: ce_adv, terms: { ce_adv } };
+  });
 }
