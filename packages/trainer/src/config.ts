@@ -229,7 +229,7 @@ function buildPresets(): Record<string, TrainConfig> {
       }
     }
   }
-  for (const s of ["mini", "paper"] as const) {
+  for (const s of scales) {
     for (const row of [1, 2, 3, 4] as const) {
       const [px, adv, ceAdv] = TABLE6_WEIGHTS[row];
       const c = out[`ebjdat-jempp-${s}`]!;
@@ -243,7 +243,7 @@ function buildPresets(): Record<string, TrainConfig> {
  * Named presets: `<method>-smoke` (CI, seconds), `<method>-mini` (2 CPU cores, tens of minutes;
  * spec 9.3) and `<method>-paper` (WRN-28-10, official schedules; spec 9.2) for every method;
  * `ebjdat-<base>-eq-<scale>` (paper equations) and `ebjdat-<base>-ce-<scale>` (PGD-CE inner
- * problem) of spec 5.3; `table6-<1..4>-<mini|paper>` (Table 6 weight rows on EB-JDAT-JEM++).
+ * problem) of spec 5.3; `table6-<1..4>-<scale>` (Table 6 weight rows on EB-JDAT-JEM++).
  */
 export const PRESETS: Record<string, TrainConfig> = buildPresets();
 

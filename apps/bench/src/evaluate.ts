@@ -1,0 +1,299 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { autoAttack, runAttack, type AttackName, type AttackOptions } from "@ebjdat/attacks";
+import { batchTensor, loadDataset, subset, type Dataset } from "@ebjdat/data";
+import { computeEnergies, energyGapStats } from "@ebjdat/energy";
+import { computeMetrics, expectedCalibrationError, type MetricEntry, type MetricName } from "@ebjdat/metrics";
+import { loadModel, type WideResNet } from "@ebjdat/models";
+import { Rng, type LogitsFn } from "@ebjdat/runtime";
+import { gridLabels, sample, saveImageGrid } from "@ebjdat/samplers";
+import { join } from "node:path";
+import { cachedPart } from "./cache";
+import type { EvalScale } from "./scales";
+
+/** What an evaluation job needs (all JSON, part of its content key). */
+export interface EvalSettings {
+  /** Checkpoint to evaluate (trainer `checkpoint/` folder, .pt/.pth or .safetensors). */
+  checkpoint: string;
+  /** Test set spec. */
+  test: string;
+  sizes: EvalScale;
+  /** Noise σ (model space) of the authors' eval script for this model family (spec 7.9). */
+  paperSigma: number;
+  /** Sample and measure generation (JEM family). */
+  generative: boolean;
+  /** Classifier whose penultimate features give FD-WRN / KID-WRN (spec 8: never called FID). */
+  featureCheckpoint?: string;
+  /** Official Inception weights: adds FID, IS, KID (standard) and FID/IS (paper protocol). */
+  inceptionWeights?: string;
+  seed: number;
+}
+
+/** Robust accuracy of one attack under one protocol. */
+export interface AttackNumbers {
+  attack: string;
+  /** Budget and step on the [0, 1] scale. */
+  eps: number;
+  stepSize?: number;
+  n: number;
+  cleanAccuracy: number;
+  robustAccuracy: number;
+  /** AutoAttack: accuracy after each attack in order. */
+  after?: Record<string, number>;
+  seconds: number;
+}
+
+/** Energy-gap statistic of spec 1.1 on the PGD-20 pairs of one protocol. */
+export interface GapNumbers {
+  mean: number;
+  variance: number;
+  meanAbs: number;
+  n: number;
+}
+
+/** One protocol's numbers: `standard` (ε 8/255 on [0, 1], fra31 standard AA) or `paper` (spec 7.9). */
+export interface ProtocolNumbers {
+  protocol: "standard" | "paper";
+  description: string;
+  pgd20: AttackNumbers;
+  aa: AttackNumbers;
+  energyGap: GapNumbers;
+}
+
+/** Everything measured on one model. */
+export interface EvalResult {
+  checkpoint: string;
+  test: string;
+  clean: { accuracy: number; n: number; ece: number };
+  standard: ProtocolNumbers;
+  paper: ProtocolNumbers;
+  /** Marginal energies E(x) (standard protocol) for the Figure 2 histograms. */
+  energies: { clean: number[]; adversarial: number[]; generated: number[]; generatedFrom: string };
+  /** FD-WRN / KID-WRN (and FID / IS with Inception weights) of the generated samples; JEM family only. */
+  generation?: { metrics: Partial<Record<MetricName, MetricEntry>>; nFake: number; nReal: number; source: string };
+  /** Figure 4: class-conditional grid (PNG + SVG file names inside the job folder). */
+  grid?: { png: string; svg: string; perClass: number; steps: number };
+  seconds: Record<string, number>;
+}
+
+/** Progress of an evaluation (stage names). */
+export type EvalProgress = (stage: string) => void;
+
+const STANDARD_DESC = "images in [0, 1], ε = 8/255 (ℓ∞), PGD-20 α = 2/255 random start, fra31 AutoAttack `standard` (APGD-CE, APGD-T, FAB-T, Square), deterministic inputs";
+const PAPER_DESC =
+  "the authors' protocol (spec 7.9): attacks in [-1, 1] space with ε = 8/255 there (4/255 on [0, 1]), torchattacks PGD-20 α = 1/255 (0.5/255), their cut-down AutoAttack (APGD-CE, APGD-DLR 20 steps, FAB-T in the wrong box, Square), test-time noise σ of their eval script";
+
+function firstN(ds: Dataset, n: number): { x: tf.Tensor4D; y: Int32Array } {
+  const m = Math.min(n, ds.n);
+  const part = subset(ds, Array.from({ length: m }, (_, i) => i));
+  return batchTensor(part, Array.from({ length: m }, (_, i) => i));
+}
+
+/** Gaussian noise σ/2 on the [0, 1] scale (σ in model space), drawn once per image, clipped to [0, 1] (spec 7.9). */
+function paperNoise(x: tf.Tensor4D, sigma: number, seed: number): tf.Tensor4D {
+  if (sigma <= 0) return tf.clone(x);
+  const noise = new Rng(seed).fork("paper-noise").normalArray(x.size, 0, sigma / 2);
+  return tf.tidy(() => tf.clipByValue(tf.add(x, tf.tensor4d(noise, x.shape)), 0, 1) as tf.Tensor4D);
+}
+
+function gapOf(e0: Float32Array, e1: Float32Array): GapNumbers {
+  const g = energyGapStats(Array.from(e0), Array.from(e1));
+  let abs = 0;
+  for (let i = 0; i < e0.length; i++) abs += Math.abs(e1[i]! - e0[i]!);
+  return { mean: g.mean, variance: g.variance, meanAbs: abs / e0.length, n: g.n };
+}
+
+/** Smoke-scale cuts of the ensembles' iterations (labelled: the smoke numbers are meaningless). */
+function aaOverrides(sizes: EvalScale): Partial<Record<AttackName, Partial<AttackOptions>>> | undefined {
+  const o = sizes.aaOverrides;
+  if (!o) return undefined;
+  return { "apgd-ce": { steps: o.steps }, "apgd-dlr": { steps: o.steps }, "apgd-t": { steps: o.steps, targetClasses: 3 }, "fab-t": { steps: o.steps, targetClasses: 3 }, square: { steps: o.squareQueries } };
+}
+
+async function protocolNumbers(
+  protocol: "standard" | "paper",
+  logits: LogitsFn,
+  ds: Dataset,
+  s: EvalSettings,
+  dir: string,
+  onStage: EvalProgress,
+): Promise<{ numbers: ProtocolNumbers; energyClean: number[]; energyAdv: number[] }> {
+  const paper = protocol === "paper";
+  const eps = paper ? 4 / 255 : 8 / 255;
+  const stepSize = paper ? 0.5 / 255 : 2 / 255;
+  const steps = s.sizes.pgdSteps;
+  onStage(`${protocol} PGD-${steps}`);
+  const pgd = await cachedPart(dir, `${protocol}-pgd`, async () => {
+    const t0 = Date.now();
+    const { x: x0, y } = firstN(ds, s.sizes.pgd);
+    const x = paper ? paperNoise(x0, s.paperSigma, s.seed) : x0;
+    if (paper) x0.dispose();
+    try {
+      const r = await runAttack(`pgd${steps}`, logits, x, y, { eps, stepSize, randomStart: true, seed: s.seed, batchSize: 100, paper, onWarning: () => {} });
+      const e0 = computeEnergies(logits, x, { batchSize: 100 });
+      const e1 = computeEnergies(logits, r.xAdv, { batchSize: 100 });
+      r.xAdv.dispose();
+      const numbers: AttackNumbers = { attack: `PGD-${steps}`, eps, stepSize, n: y.length, cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: (Date.now() - t0) / 1000 };
+      return { numbers, gap: gapOf(e0, e1), energyClean: Array.from(e0), energyAdv: Array.from(e1) };
+    } finally {
+      x.dispose();
+    }
+  });
+  onStage(`${protocol} AutoAttack`);
+  const aa = await cachedPart(dir, `${protocol}-aa`, async () => {
+    const t0 = Date.now();
+    const { x, y } = firstN(ds, s.sizes.aa);
+    try {
+      const overrides = aaOverrides(s.sizes);
+      const { report, xAdv } = await autoAttack(logits, x, y, {
+        version: paper ? "paper" : "standard",
+        eps,
+        seed: s.seed,
+        batchSize: 100,
+        ...(paper ? { sigma: s.paperSigma } : {}),
+        ...(overrides ? { attackOptions: overrides } : {}),
+        onWarning: () => {},
+      });
+      xAdv.dispose();
+      const numbers: AttackNumbers = {
+        attack: paper ? "AutoAttack (paper preset)" : "AutoAttack (standard)",
+        eps,
+        n: y.length,
+        cleanAccuracy: report.cleanAccuracy,
+        robustAccuracy: report.robustAccuracy,
+        after: report.robustAccuracyAfter,
+        seconds: (Date.now() - t0) / 1000,
+      };
+      return numbers;
+    } finally {
+      x.dispose();
+    }
+  });
+  return {
+    numbers: { protocol, description: paper ? PAPER_DESC : STANDARD_DESC, pgd20: pgd.numbers, aa, energyGap: pgd.gap },
+    energyClean: pgd.energyClean,
+    energyAdv: pgd.energyAdv,
+  };
+}
+
+/**
+ * Evaluates one model for every table: clean accuracy and ECE, PGD-20 and AutoAttack under the
+ * standard and the paper protocol (spec 7.6, 7.9), the Table 1 energy-gap statistic d_i =
+ * E(x_adv,i) − E(x_i) (spec 1.1), energies of clean / adversarial / generated samples (Figure 2),
+ * generation metrics and a class-conditional sample grid for the JEM family (Table 5, Figure 4).
+ * Every stage is cached in `dir/parts/`, so an interrupted evaluation resumes.
+ */
+export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalProgress = () => {}): Promise<EvalResult> {
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const v = await f();
+    seconds[name] = (Date.now() - t0) / 1000;
+    return v;
+  };
+  const { model, replayBuffer } = await loadModel(s.checkpoint);
+  const ds = await loadDataset(s.test);
+  if (model.config.numClasses !== ds.numClasses) {
+    model.dispose();
+    replayBuffer?.dispose();
+    throw new Error(`The checkpoint '${s.checkpoint}' has ${model.config.numClasses} classes but the test set '${s.test}' has ${ds.numClasses}.`);
+  }
+  const logits = model.toLogitsFn("eval");
+  try {
+    onStage("clean accuracy");
+    const clean = await timed("clean", () =>
+      cachedPart(dir, "clean", async () => {
+        const { x, y } = firstN(ds, s.sizes.clean);
+        const parts: tf.Tensor2D[] = [];
+        for (let i = 0; i < y.length; i += 200) parts.push(tf.tidy(() => logits(tf.slice(x, i, Math.min(200, y.length - i)))));
+        const all = tf.concat(parts) as tf.Tensor2D;
+        const pred = (tf.argMax(all, 1).dataSync() as Int32Array).slice();
+        const ece = expectedCalibrationError(all, y).ece;
+        tf.dispose([x, all, ...parts]);
+        return { accuracy: pred.filter((p, i) => p === y[i]).length / y.length, n: y.length, ece };
+      }),
+    );
+    const std = await timed("standard", () => protocolNumbers("standard", logits, ds, s, dir, onStage));
+    const pap = await timed("paper", () => protocolNumbers("paper", logits, ds, s, dir, onStage));
+
+    onStage("generated samples");
+    const gen = await timed("generated", () => generatedImages(model, replayBuffer, s));
+    const generatedEnergies = Array.from(computeEnergies(logits, gen.images, { batchSize: 100 }));
+
+    let generation: EvalResult["generation"];
+    if (s.generative) {
+      onStage("generation metrics");
+      generation = await timed("generation", () => cachedPart(dir, "generation", () => generationMetrics(gen.images, ds, s, gen.source)));
+    }
+    gen.images.dispose();
+
+    let grid: EvalResult["grid"];
+    if (s.generative) {
+      onStage("class-conditional grid");
+      grid = await timed("grid", () => cachedPart(dir, "grid", () => conditionalGrid(model, ds.numClasses, s, dir)));
+    }
+    return {
+      checkpoint: s.checkpoint,
+      test: s.test,
+      clean,
+      standard: std.numbers,
+      paper: pap.numbers,
+      energies: { clean: std.energyClean, adversarial: std.energyAdv, generated: generatedEnergies, generatedFrom: gen.source },
+      ...(generation ? { generation } : {}),
+      ...(grid ? { grid } : {}),
+      seconds,
+    };
+  } finally {
+    model.dispose();
+    replayBuffer?.dispose();
+  }
+}
+
+/** Generated samples in [0, 1]: the checkpoint's replay buffer when it has one (the official eval uses the buffer, spec 6.2), else short-run SGLD from U(-1, 1). */
+async function generatedImages(model: WideResNet, buffer: tf.Tensor4D | undefined, s: EvalSettings): Promise<{ images: tf.Tensor4D; source: string }> {
+  const n = s.sizes.generated;
+  if (buffer && buffer.shape[0] > 0) {
+    const m = Math.min(n, buffer.shape[0]);
+    const images = tf.tidy(() => tf.clipByValue(tf.div(tf.add(tf.slice(buffer, 0, m), 1), 2), 0, 1) as tf.Tensor4D);
+    return { images, source: `replay buffer (${m} of ${buffer.shape[0]} chains)` };
+  }
+  const r = await sample((x, mode) => model.netLogits(x, mode), { n, sampler: "jem", steps: s.sizes.sgldSteps, seed: s.seed, batchSize: 100, imageShape: [32, 32, 3] });
+  r.xNet.dispose();
+  return { images: r.images, source: `SGLD from U(-1, 1), ${s.sizes.sgldSteps} steps (jem sampler)` };
+}
+
+async function generationMetrics(fake: tf.Tensor4D, ds: Dataset, s: EvalSettings, source: string): Promise<NonNullable<EvalResult["generation"]>> {
+  const metrics: MetricName[] = [];
+  let feature: WideResNet | undefined;
+  if (s.featureCheckpoint) {
+    feature = (await loadModel(s.featureCheckpoint)).model;
+    metrics.push("fd-wrn", "kid-wrn");
+  }
+  if (s.inceptionWeights) metrics.push("fid", "is", "kid", "fid-paper", "is-paper");
+  if (metrics.length === 0) return { metrics: {}, nFake: fake.shape[0], nReal: 0, source };
+  const { x: real } = firstN(ds, s.sizes.clean);
+  try {
+    const report = await computeMetrics({
+      real,
+      fake,
+      metrics,
+      batchSize: 100,
+      ...(s.inceptionWeights ? { inception: s.inceptionWeights } : {}),
+      ...(feature ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => feature!.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval") } } : {}),
+    });
+    return { metrics: report.metrics, nFake: report.nFake, nReal: report.nReal ?? real.shape[0], source };
+  } finally {
+    real.dispose();
+    feature?.dispose();
+  }
+}
+
+async function conditionalGrid(model: WideResNet, numClasses: number, s: EvalSettings, dir: string): Promise<NonNullable<EvalResult["grid"]>> {
+  const per = s.sizes.gridPerClass;
+  const classes = Math.min(numClasses, 10);
+  const labels = gridLabels(classes, per);
+  const r = await sample((x, mode) => model.netLogits(x, mode), { n: labels.length, classLabel: labels, numClasses, sampler: "jem", steps: s.sizes.sgldSteps, seed: s.seed + 1, batchSize: 100, imageShape: [32, 32, 3] });
+  r.xNet.dispose();
+  saveImageGrid(r.images, join(dir, "grid.png"), { nrow: per });
+  r.images.dispose();
+  return { png: "grid.png", svg: "grid.svg", perClass: per, steps: s.sizes.sgldSteps };
+}

@@ -1,0 +1,146 @@
+import { fork } from "node:child_process";
+import { writeJsonAtomic } from "@ebjdat/runtime";
+import { join } from "node:path";
+import { readDone } from "./cache";
+import { runJob, type EvalDone, type TrainDone } from "./jobs";
+import type { Job } from "./plan";
+
+/** How a job ended. */
+export type JobOutcome = { ok: true; result: TrainDone | EvalDone; cached: boolean; seconds: number } | { ok: false; error: string };
+
+/** Options of {@link runJobs}. */
+export interface SchedulerOptions {
+  /** Jobs at once (each in its own process when > 1; TF.js wasm uses one core per process). */
+  concurrency: number;
+  dataDir?: string;
+  /** One line per event (job start, stage, end with ETA). */
+  log: (line: string) => void;
+  /** The script to fork for a job (default: this process's entry, with `--run-job`). */
+  workerScript?: string;
+}
+
+function hms(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = Math.floor(s % 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(sec).padStart(2, "0")}s` : `${sec}s`;
+}
+
+/** Runs one job in a child process (`<script> --run-job <file>`), relaying its stage messages. */
+function runInChild(job: Job, opts: SchedulerOptions, onStage: (s: string) => void): Promise<TrainDone | EvalDone> {
+  const file = join(job.dir, "job.json");
+  writeJsonAtomic(file, { job, dataDir: opts.dataDir });
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(opts.workerScript ?? process.argv[1]!, ["--run-job", file], { stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: process.execArgv });
+    let stderr = "";
+    child.stderr?.on("data", (b: Buffer) => {
+      stderr = (stderr + b.toString()).slice(-4000);
+    });
+    child.on("message", (m: { stage?: string }) => {
+      if (m.stage) onStage(m.stage);
+    });
+    child.on("exit", (code) => {
+      const done = readDone<TrainDone | EvalDone>(job.dir);
+      if (code === 0 && done) resolvePromise(done);
+      else reject(new Error(`exit ${code}: ${stderr.trim().split("\n").filter((l) => !/^\s+at /.test(l)).slice(-6).join(" | ") || "no output"}`));
+    });
+  });
+}
+
+/** Entry of a forked job process: runs the job in `file` and reports stages to the parent. */
+export async function jobWorker(file: string): Promise<void> {
+  const { readFileSync } = await import("node:fs");
+  const { job, dataDir } = JSON.parse(readFileSync(file, "utf8")) as { job: Job; dataDir?: string };
+  let last = "";
+  await runJob(job, dataDir, (stage) => {
+    const s = stage.replace(/\d+\/\d+$/, "");
+    if (s !== last && process.send) process.send({ stage });
+    last = s;
+  });
+}
+
+/**
+ * Runs jobs in dependency order (`after`), `concurrency` at a time, skipping finished ones (their
+ * `done.json` exists). A failed job fails its dependents; the others go on. Prints one line per
+ * job start, stage and end, with the ETA from the jobs' estimates calibrated by measured times.
+ */
+export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<string, JobOutcome>> {
+  const outcomes = new Map<string, JobOutcome>();
+  const t0 = Date.now();
+  let estDone = 0;
+  let realDone = 0;
+  const total = jobs.length;
+  for (const j of jobs) {
+    const d = readDone<TrainDone | EvalDone>(j.dir);
+    if (d) outcomes.set(j.id, { ok: true, result: d, cached: true, seconds: 0 });
+  }
+  const cachedCount = outcomes.size;
+  if (cachedCount) opts.log(`${cachedCount}/${total} jobs already done (cached); ${total - cachedCount} to run`);
+  const pending = jobs.filter((j) => !outcomes.has(j.id));
+  const running = new Set<string>();
+  const eta = (): string => {
+    const left = pending.reduce((a, j) => a + j.estimate, 0) + jobs.filter((j) => running.has(j.id)).reduce((a, j) => a + j.estimate / 2, 0);
+    const factor = estDone > 0 ? realDone / estDone : 1;
+    return hms((left * factor) / Math.max(1, Math.min(opts.concurrency, pending.length + running.size)));
+  };
+  const count = (): string => `[${outcomes.size}/${total}]`;
+  await new Promise<void>((finish) => {
+    const launch = (): void => {
+      for (let i = 0; i < pending.length && running.size < opts.concurrency; ) {
+        const j = pending[i]!;
+        const deps = j.kind === "eval" ? j.after : [];
+        const failed = deps.find((d) => outcomes.has(d) && !outcomes.get(d)!.ok);
+        if (failed) {
+          pending.splice(i, 1);
+          outcomes.set(j.id, { ok: false, error: `not run: ${failed} failed` });
+          opts.log(`${count()} ✗ ${j.id}: not run (${failed} failed)`);
+          continue;
+        }
+        if (!deps.every((d) => outcomes.get(d)?.ok)) {
+          i++;
+          continue;
+        }
+        pending.splice(i, 1);
+        running.add(j.id);
+        const started = Date.now();
+        opts.log(`${count()} ▶ ${j.id} (estimate ${hms(j.estimate)})`);
+        const onStage = (s: string): void => opts.log(`      ${j.id}: ${s}`);
+        const p = opts.concurrency > 1 ? runInChild(j, opts, onStage) : runJob(j, opts.dataDir, (() => {
+          let last = "";
+          return (s: string) => {
+            const k = s.replace(/\d+\/\d+$/, "");
+            if (k !== last) onStage(s);
+            last = k;
+          };
+        })());
+        p.then(
+          (result) => {
+            const sec = (Date.now() - started) / 1000;
+            estDone += j.estimate;
+            realDone += sec;
+            running.delete(j.id);
+            outcomes.set(j.id, { ok: true, result, cached: false, seconds: sec });
+            opts.log(`${count()} ✓ ${j.id} in ${hms(sec)} · elapsed ${hms((Date.now() - t0) / 1000)} · ETA ${eta()}`);
+            launch();
+          },
+          (e: unknown) => {
+            running.delete(j.id);
+            const msg = (e as Error).message ?? String(e);
+            outcomes.set(j.id, { ok: false, error: msg });
+            opts.log(`${count()} ✗ ${j.id}: ${msg}`);
+            launch();
+          },
+        );
+      }
+      if (running.size === 0 && pending.length === 0) finish();
+      else if (running.size === 0 && pending.length > 0) {
+        // unreachable dependencies (should not happen: plans only depend on planned jobs)
+        for (const j of pending.splice(0)) outcomes.set(j.id, { ok: false, error: "dependency never ran" });
+        finish();
+      }
+    };
+    launch();
+  });
+  return outcomes;
+}
