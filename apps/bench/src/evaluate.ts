@@ -206,7 +206,9 @@ export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalP
         const parts: tf.Tensor2D[] = [];
         for (let i = 0; i < y.length; i += 200) parts.push(tf.tidy(() => logits(tf.slice(x, i, Math.min(200, y.length - i)))));
         const all = tf.concat(parts) as tf.Tensor2D;
-        const pred = (tf.argMax(all, 1).dataSync() as Int32Array).slice();
+        const am = tf.argMax(all, 1);
+        const pred = (am.dataSync() as Int32Array).slice();
+        am.dispose();
         const ece = expectedCalibrationError(all, y).ece;
         tf.dispose([x, all, ...parts]);
         return { accuracy: pred.filter((p, i) => p === y[i]).length / y.length, n: y.length, ece };
@@ -265,7 +267,9 @@ async function generationMetrics(fake: tf.Tensor4D, ds: Dataset, s: EvalSettings
   const metrics: MetricName[] = [];
   let feature: WideResNet | undefined;
   if (s.featureCheckpoint) {
-    feature = (await loadModel(s.featureCheckpoint)).model;
+    const loaded = await loadModel(s.featureCheckpoint);
+    loaded.replayBuffer?.dispose();
+    feature = loaded.model;
     metrics.push("fd-wrn", "kid-wrn");
   }
   if (s.inceptionWeights) metrics.push("fid", "is", "kid", "fid-paper", "is-paper");
@@ -278,7 +282,7 @@ async function generationMetrics(fake: tf.Tensor4D, ds: Dataset, s: EvalSettings
       metrics,
       batchSize: 100,
       ...(s.inceptionWeights ? { inception: s.inceptionWeights } : {}),
-      ...(feature ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => feature!.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval") } } : {}),
+      ...(feature ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => tf.tidy(() => feature!.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval")) } } : {}),
     });
     return { metrics: report.metrics, nFake: report.nFake, nReal: report.nReal ?? real.shape[0], source };
   } finally {

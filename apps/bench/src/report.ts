@@ -275,7 +275,7 @@ export class Report {
         yLabel: "density",
         series: [
           { name: "clean", values: e.clean },
-          { name: "adversarial (PGD-20, standard)", values: e.adversarial },
+          { name: `adversarial (${this.pgdName()}, standard)`, values: e.adversarial },
           { name: `generated`, values: e.generated },
         ],
         nonFinite: "drop",
