@@ -100,7 +100,8 @@ export function buildPlan(o: PlanOptions): Job[] {
         const key = contentKey({ kind: "train", config }, o.codeVersion);
         const id = `train ${d.dataset}/${row.id}/seed${seed}`;
         const dir = jobDir(o.cacheRoot, "train", `${d.dataset}-${row.id}-s${seed}`, key);
-        const steps = config.iterations > 0 ? config.iterations : 0;
+        const trainImages = d.train === "cifar10-train-balanced" ? 5000 : d.train === "cifar10-train-exact" ? 4000 : 50000;
+        const steps = config.iterations > 0 ? config.iterations : config.epochs * Math.floor(trainImages / config.batchSize);
         jobs.push({ kind: "train", id, row, dataset: d.dataset, seed, config, key, dir, estimate: Math.max(1, steps) * o.scale.ceStepSeconds * stepCostFactor(row) + 5 });
         trainKeys.set(row.id, { dir, key, id });
       }

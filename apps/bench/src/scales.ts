@@ -42,7 +42,7 @@ export interface BenchScale {
   eval: EvalScale;
   /** The numbers of this scale mean nothing (smoke). */
   meaningless: boolean;
-  /** Rough seconds of one CE training step at this scale on one 2-core machine with wasm (for ETAs). */
+  /** Rough seconds of one CE training step at this scale (ETAs): 2-core machine with wasm; `paper`: a GPU with tfjs-node-gpu. */
   ceStepSeconds: number;
 }
 
