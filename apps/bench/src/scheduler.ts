@@ -61,7 +61,7 @@ export async function jobWorker(file: string): Promise<void> {
 }
 
 /**
- * Runs jobs in dependency order (`after`), `concurrency` at a time, skipping finished ones (their
+ * Runs jobs in dependency order (`after`; a ready evaluation before a training), `concurrency` at a time, skipping finished ones (their
  * `done.json` exists). A failed job fails its dependents; the others go on. Prints one line per
  * job start, stage and end, with the ETA from the jobs' estimates calibrated by measured times.
  */
@@ -77,7 +77,8 @@ export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<
   }
   const cachedCount = outcomes.size;
   if (cachedCount) opts.log(`${cachedCount}/${total} jobs already done (cached); ${total - cachedCount} to run`);
-  const pending = jobs.filter((j) => !outcomes.has(j.id));
+  // evaluations first once their models exist, so numbers arrive while later models train
+  const pending = [...jobs.filter((j) => !outcomes.has(j.id) && j.kind === "eval"), ...jobs.filter((j) => !outcomes.has(j.id) && j.kind === "train")];
   const running = new Set<string>();
   const eta = (): string => {
     const left = pending.reduce((a, j) => a + j.estimate, 0) + jobs.filter((j) => running.has(j.id)).reduce((a, j) => a + j.estimate / 2, 0);
