@@ -16,7 +16,16 @@
  * 4. runs an ESM and a CommonJS consumer (scripts/consumer/): PGD and APGD-CE on a linear TF.js
  *    model, KID on random features, loadModel + one forward pass of the shared reference
  *    checkpoint compared with the PyTorch logits;
- * 5. runs the installed CLI: `npx ebjdat --help`, `ebjdat info`.
+ * 5. runs the installed CLI: `npx ebjdat --help`, `ebjdat info`;
+ * 6. type-checks a TypeScript consumer (scripts/consumer/consumer-types.ts) with the repository's
+ *    TypeScript version installed from the registry, `tsc --noEmit` with module/moduleResolution
+ *    `node16` (as consumer.mts: ESM, the `import` types; as consumer.cts: CommonJS, the `require`
+ *    types) and `bundler`, skipLibCheck off so the shipped declarations are checked too;
+ * 7. installs the CLI globally, `npm i -g --prefix <tmp>/global`, and runs `<prefix>/bin/ebjdat
+ *    --help` and `ebjdat info` (see scripts/consumer/global-cli.mjs for how the unpublished
+ *    @ebjdat dependencies are resolved from the packed tarballs).
+ * The local install proves its @ebjdat packages came from the tarballs through package-lock.json;
+ * the global install (no lockfile) runs with the @ebjdat scope pointed at an unreachable registry.
  *
  * Needs: Node >= 20, npm, the registry (for tfjs-core and third-party deps), pnpm (or npx), the
  * shared reference folder (EBJDAT_SHARED, default ../shared beside the repository).
@@ -27,12 +36,16 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { globalCliTarball, installedCopies, NO_EBJDAT_REGISTRY } from "./consumer/global-cli.mjs";
 import { manifestProblems, undeclaredImports } from "./consumer/manifest-checks.mjs";
+import { pnpmCommand } from "./lib/pnpm.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = resolve(process.env.EBJDAT_SHARED ?? join(repo, "..", "shared"));
 const keep = process.argv.includes("--keep");
 const TFJS_CORE = "@tensorflow/tfjs-core@4.22.0";
+/** The versions the repository builds with (pinned for the TypeScript consumer). */
+const repoVersion = (name) => JSON.parse(readFileSync(join(repo, "node_modules", ...name.split("/"), "package.json"), "utf8")).version;
 const t00 = Date.now();
 const timings = [];
 
@@ -65,16 +78,6 @@ function run(cmd, args, { cwd, env, show = false, input } = {}) {
     fail(`${cmd} ${args.join(" ")} (in ${cwd ?? process.cwd()}) exited with ${r.status ?? r.signal}${show ? "" : `\n${r.stdout ?? ""}${r.stderr ?? ""}`}`);
   }
   return r.stdout ?? "";
-}
-
-/** pnpm from PATH, else the pinned one fetched once by npx (CI has only Node and npm). */
-function pnpmCommand() {
-  const r = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
-  if (r.status === 0) return ["pnpm", []];
-  const found = spawnSync("npx", ["-y", "-p", "pnpm@9.15.9", "-c", "command -v pnpm"], { encoding: "utf8" });
-  const bin = (found.stdout ?? "").trim().split("\n").pop();
-  if (found.status === 0 && bin && existsSync(bin)) return [bin, []];
-  return ["npx", ["-y", "pnpm@9.15.9"]];
 }
 
 /** Public packages of the workspace (packages/* and apps/* without "private": true). */
@@ -179,6 +182,63 @@ async function main() {
       const bin = join(app, "node_modules", ".bin", process.platform === "win32" ? "ebjdat.cmd" : "ebjdat");
       const info = run(bin, ["info"], { cwd: app, env });
       if (!/backend/.test(info) || !/@tensorflow\/tfjs-core 4\.22\.0/.test(info)) fail(`ebjdat info printed unexpected output:\n${info}`);
+      process.stdout.write(info);
+    });
+
+    await step("TypeScript consumer: tsc --noEmit with node16 (ESM .mts + CommonJS .cts) and bundler resolution", () => {
+      const typescript = `typescript@${repoVersion("typescript")}`;
+      const typesNode = `@types/node@${repoVersion("@types/node")}`;
+      run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", typescript, typesNode], { cwd: app, show: true });
+      const source = readFileSync(join(repo, "scripts", "consumer", "consumer-types.ts"), "utf8");
+      // lib "dom": @tensorflow/tfjs-core's own declarations name browser types (ImageData, WebGLTexture)
+      const common = { target: "es2022", lib: ["es2022", "dom"], strict: true, noEmit: true, skipLibCheck: false, isolatedModules: true };
+      const configs = {
+        node16: { files: { "consumer.mts": source, "consumer.cts": source }, options: { module: "node16", moduleResolution: "node16" } },
+        bundler: { files: { "consumer.ts": source }, options: { module: "esnext", moduleResolution: "bundler" } },
+      };
+      const tsc = join(app, "node_modules", "typescript", "bin", "tsc");
+      for (const [name, { files, options }] of Object.entries(configs)) {
+        const dir = join(app, `ts-${name}`);
+        mkdirSync(dir);
+        for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+        writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...common, ...options }, files: Object.keys(files) }, null, 2) + "\n");
+        const r = spawnSync(process.execPath, [tsc, "-p", dir, "--listFiles", "--pretty", "false"], { cwd: app, encoding: "utf8", maxBuffer: 64 << 20 });
+        const listed = `${r.stdout}`.split("\n");
+        if (r.status !== 0) fail(`tsc -p ${dir} (${name}) exited with ${r.status}:\n${listed.filter((l) => l && !l.startsWith("/")).join("\n")}${r.stderr ?? ""}`);
+        // the shipped declarations really were used (not `any` from an unresolved import)
+        const used = (pkg, f) => listed.some((l) => l.replace(/\\/g, "/").endsWith(`node_modules/@ebjdat/${pkg}/dist/${f}`));
+        const want = name === "node16" ? ["index.d.ts", "index.d.cts"] : ["index.d.ts"];
+        for (const pkg of ["attacks", "metrics", "models", "runtime"]) {
+          for (const f of want) if (!used(pkg, f)) fail(`tsc (${name}) did not load @ebjdat/${pkg}/dist/${f}`);
+        }
+        console.log(`${typescript} ${name}: ${Object.keys(files).join(" + ")} type-check against ${want.join(" and ")}`);
+      }
+    });
+
+    await step("global CLI install from the packed tarballs: npm i -g --prefix, <prefix>/bin/ebjdat --help, ebjdat info", () => {
+      const cli = tarballs.find((t) => t.name === "@ebjdat/cli");
+      if (!cli) fail("no @ebjdat/cli tarball");
+      const { file } = globalCliTarball({ cli, tarballs, outDir: join(work, "global-cli"), run, fail });
+      const prefix = join(work, "global");
+      // cwd outside the app so that no local project influences the global install
+      run("npm", ["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", ...NO_EBJDAT_REGISTRY, file], { cwd: work, show: true });
+      const bin = process.platform === "win32" ? join(prefix, "ebjdat.cmd") : join(prefix, "bin", "ebjdat");
+      if (!existsSync(bin)) fail(`npm i -g did not link the bin: ${bin} is missing`);
+      const lib = process.platform === "win32" ? join(prefix, "node_modules") : join(prefix, "lib", "node_modules");
+      const cores = installedCopies(join(lib, "@ebjdat", "cli"), "@tensorflow/tfjs-core");
+      if (cores.length !== 1) fail(`expected one @tensorflow/tfjs-core in the global install (the peer), found ${cores.length}: ${cores.map((c) => c.path).join(", ")}`);
+      for (const t of tarballs) {
+        if (t.name === "@ebjdat/cli") continue;
+        const copies = installedCopies(join(lib, "@ebjdat", "cli"), t.name);
+        if (copies.length !== 1) fail(`expected one ${t.name} in the global install, found ${copies.length}`);
+      }
+      // PATH without the app's node_modules/.bin: the global bin must work on its own
+      const genv = { ...env, PATH: `${dirname(bin)}${process.platform === "win32" ? ";" : ":"}${process.env.PATH ?? ""}` };
+      const help = run(bin, ["--help"], { cwd: work, env: genv });
+      if (!/Usage: ebjdat/.test(help)) fail(`global ebjdat --help printed no usage:\n${help}`);
+      const info = run("ebjdat", ["info"], { cwd: work, env: genv });
+      if (!/backend/.test(info) || !/@tensorflow\/tfjs-core 4\.\d+\.\d+/.test(info)) fail(`global ebjdat info printed unexpected output:\n${info}`);
+      console.log(`${bin}: ${help.split("\n")[0]}`);
       process.stdout.write(info);
     });
   } finally {

@@ -7,7 +7,7 @@ if (!dir || !name || !description) { console.error("usage: scaffold <dir> <name>
 mkdirSync(join(dir, "src"), { recursive: true });
 const isPrivate = name === "@ebjdat/bench" || name === "@ebjdat/testing";
 const pkg = {
-  name, version: "0.1.0", description, license: "MIT", type: "module",
+  name, version: "0.0.0", description, license: "MIT", type: "module",
   ...(isPrivate ? { private: true } : {}),
   engines: { node: ">=20" },
   main: "./dist/index.cjs", module: "./dist/index.js", types: "./dist/index.d.ts",

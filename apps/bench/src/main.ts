@@ -35,6 +35,9 @@ usage: pnpm bench [-- options]   (or: node apps/bench/dist/main.js [options])
   --backend <name>           wasm | cpu | node | node-gpu (default: best available)
   --dry-run                  print the plan and its time estimate
   --report-only              run nothing; write the report from the finished jobs
+
+Exit status: 0 when every model was evaluated, 1 when some job failed (the report is still
+written and names the failures), 2 for bad options.
   --yes                      start a paper-scale run
   --help
 `;
@@ -115,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     return usage("the paper scale trains WRN-28-10 with the official schedules (GPU days); rerun with --yes to start it, or evaluate given checkpoints with --checkpoint.");
   }
   try {
-    await runBench({
+    const results = await runBench({
       scale,
       outDir,
       cacheRoot,
@@ -132,7 +135,8 @@ async function main(argv: string[]): Promise<number> {
       ...(v["dry-run"] ? { dryRun: true } : {}),
       ...(v["report-only"] ? { reportOnly: true } : {}),
     });
-    return 0;
+    // a model without numbers makes the run fail (the report is written all the same)
+    return results && results.models.some((m) => m.error) ? 1 : 0;
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     return 1;

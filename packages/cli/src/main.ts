@@ -48,4 +48,4 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 declare const __EBJDAT_VERSION__: string | undefined;
-const VERSION = typeof __EBJDAT_VERSION__ === "string" ? __EBJDAT_VERSION__ : "0.1.0";
+const VERSION = typeof __EBJDAT_VERSION__ === "string" ? __EBJDAT_VERSION__ : "0.0.0-dev";
