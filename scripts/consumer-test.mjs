@@ -15,7 +15,8 @@
  *    at run time);
  * 4. runs an ESM and a CommonJS consumer (scripts/consumer/): PGD and APGD-CE on a linear TF.js
  *    model, KID on random features, loadModel + one forward pass of the shared reference
- *    checkpoint compared with the PyTorch logits;
+ *    checkpoint compared with the PyTorch logits; then every public package's README example
+ *    (the block marked for scripts/consumer/readme-examples.mjs) as an ES module in that project;
  * 5. runs the installed CLI: `npx ebjdat --help`, `ebjdat info`;
  * 6. type-checks a TypeScript consumer (scripts/consumer/consumer-types.ts) with the repository's
  *    TypeScript version installed from the registry, `tsc --noEmit` with module/moduleResolution
@@ -38,6 +39,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { globalCliTarball, installedCopies, NO_EBJDAT_REGISTRY } from "./consumer/global-cli.mjs";
 import { manifestProblems, undeclaredImports } from "./consumer/manifest-checks.mjs";
+import { runReadmeExamples } from "./consumer/readme-examples.mjs";
 import { pnpmCommand } from "./lib/pnpm.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -173,6 +175,10 @@ async function main() {
     });
     await step("CommonJS consumer (require): attacks, metrics, models", () => {
       run(process.execPath, ["consumer.cjs"], { cwd: app, env, show: true });
+    });
+    await step("README examples: each public package's marked example runs as an ES module in the project", () => {
+      const readmes = packages.map((p) => ({ name: p.manifest.name, readme: join(app, "node_modules", ...p.manifest.name.split("/"), "README.md"), source: join(p.dir, "README.md") }));
+      runReadmeExamples({ app, packages: readmes, env, fail });
     });
 
     await step("installed CLI: npx ebjdat --help, ebjdat info", () => {
