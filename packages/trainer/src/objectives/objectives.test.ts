@@ -32,7 +32,8 @@ function tinyModel(): WideResNet {
 }
 
 /** Runs `steps` SGD steps (optionally SAM) and returns the losses; same rng every step. */
-function descend(model: WideResNet, objective: Objective, steps: number, lr: number, rho = 0): number[] {
+/** A few optimiser steps; yields between steps so a slow step never starves the vitest worker RPC (60 s). */
+async function descend(model: WideResNet, objective: Objective, steps: number, lr: number, rho = 0): Promise<number[]> {
   const opt = new Sgd({ name: "sgd", lr, momentum: 0.9, weightDecay: 0 });
   const vars = model.trainableVariables();
   const net = (x: tf.Tensor4D, m: "train" | "eval" | "train-frozen"): tf.Tensor2D => model.netLogits(x, m);
@@ -49,6 +50,7 @@ function descend(model: WideResNet, objective: Objective, steps: number, lr: num
     }
     opt.apply(vars, grads, lr, (v) => model.keyOf(v) ?? v.name);
     tf.dispose(Object.values(grads));
+    await new Promise((r) => setImmediate(r));
   }
   opt.dispose();
   return losses;
@@ -71,10 +73,10 @@ describe("each objective lowers its own loss on a fixed batch (WRN-10-1)", () =>
     ["mart", () => martObjective(ADV)],
   ];
   for (const [name, make] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const model = tinyModel();
       const obj = make();
-      const losses = descend(model, obj, 6, 0.05);
+      const losses = await descend(model, obj, 6, 0.05);
       obj.dispose?.();
       model.dispose();
       expect(losses.every(Number.isFinite)).toBe(true);
@@ -89,10 +91,10 @@ describe("each objective lowers its own loss on a fixed batch (WRN-10-1)", () =>
     ["EB-JDAT-SADAJEM with adaptive SAM", { px: 1, pyx: 1, adv: 0.1, ceAdv: 1 }, "contrastive", 2],
   ];
   for (const [name, w, mode, rho] of jemCases) {
-    it(name, () => {
+    it(name, async () => {
       const model = tinyModel();
       const { objective, dispose } = fixedJem(model, w, mode);
-      const losses = descend(model, objective, 5, 0.02, rho);
+      const losses = await descend(model, objective, 5, 0.02, rho);
       dispose();
       model.dispose();
       expect(losses.every(Number.isFinite)).toBe(true);
@@ -102,7 +104,7 @@ describe("each objective lowers its own loss on a fixed batch (WRN-10-1)", () =>
 });
 
 describe("JEM-family objective with its own samplers", () => {
-  it("writes the chains back to the replay buffer, round-trips its state and keeps the tensor count flat", () => {
+  it("writes the chains back to the replay buffer, round-trips its state and keeps the tensor count flat", async () => {
     const model = tinyModel();
     const buffer = ReplayBuffer.create(16, uniformInit([32, 32, 3]), new Rng(2));
     const before = Float32Array.from(buffer.data);
@@ -114,7 +116,7 @@ describe("JEM-family objective with its own samplers", () => {
       buffer,
       sampleBatch: 4,
     });
-    descend(model, objective, 1, 0.01);
+    await descend(model, objective, 1, 0.01);
     expect(buffer.data.some((v, i) => v !== before[i])).toBe(true);
     const saved = objective.state!.save();
     const copy = Float32Array.from(buffer.data);
@@ -122,7 +124,7 @@ describe("JEM-family objective with its own samplers", () => {
     objective.state!.load(new Map(Object.entries(saved).map(([k, t]) => [k, { ...t, data: Float32Array.from(copy) }])));
     expect(Array.from(buffer.data.subarray(0, 100))).toEqual(Array.from(copy.subarray(0, 100)));
     const n0 = tf.memory().numTensors;
-    descend(model, objective, 3, 0.01, 2);
+    await descend(model, objective, 3, 0.01, 2);
     expect(tf.memory().numTensors).toBe(n0);
     objective.dispose();
     model.dispose();
