@@ -129,7 +129,8 @@ export function buildPlan(o: PlanOptions): Job[] {
         const key = contentKey(keySettings, o.codeVersion);
         const dir = jobDir(o.cacheRoot, "eval", `${d.dataset}-${row.id}-s${seed}`, key);
         const e = o.scale.eval;
-        const estimate = o.scale.ceStepSeconds * (e.clean / 200 + (2 * e.pgd * e.pgdSteps) / 32 / 3 + (e.aa * 60) / 32) + (row.generative ? 20 : 5);
+        // measured at mini scale: both AutoAttack ensembles dominate (Square and FAB-T on every surviving point)
+        const estimate = o.scale.ceStepSeconds * (e.clean / 200 + (2 * e.pgd * e.pgdSteps) / 32 / 3 + e.aa * (e.aaOverrides ? 1 : 25)) + (row.generative ? 20 : 5);
         jobs.push({ kind: "eval", id: `eval ${d.dataset}/${row.id}/seed${seed}`, row, dataset: d.dataset, seed, after: [...new Set(after)], settings, source: ck.source, key, dir, estimate });
       }
     }

@@ -68,8 +68,9 @@ export async function jobWorker(file: string): Promise<void> {
 export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<string, JobOutcome>> {
   const outcomes = new Map<string, JobOutcome>();
   const t0 = Date.now();
-  let estDone = 0;
-  let realDone = 0;
+  // estimates are calibrated per kind (training, evaluation) by the measured times of finished jobs
+  const estDone = { train: 0, eval: 0 };
+  const realDone = { train: 0, eval: 0 };
   const total = jobs.length;
   for (const j of jobs) {
     const d = readDone<TrainDone | EvalDone>(j.dir);
@@ -81,9 +82,9 @@ export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<
   const pending = [...jobs.filter((j) => !outcomes.has(j.id) && j.kind === "eval"), ...jobs.filter((j) => !outcomes.has(j.id) && j.kind === "train")];
   const running = new Set<string>();
   const eta = (): string => {
-    const left = pending.reduce((a, j) => a + j.estimate, 0) + jobs.filter((j) => running.has(j.id)).reduce((a, j) => a + j.estimate / 2, 0);
-    const factor = estDone > 0 ? realDone / estDone : 1;
-    return hms((left * factor) / Math.max(1, Math.min(opts.concurrency, pending.length + running.size)));
+    const factor = (k: Job["kind"]): number => (estDone[k] > 0 ? realDone[k] / estDone[k] : 1);
+    const left = pending.reduce((a, j) => a + j.estimate * factor(j.kind), 0) + jobs.filter((j) => running.has(j.id)).reduce((a, j) => a + (j.estimate * factor(j.kind)) / 2, 0);
+    return hms(left / Math.max(1, Math.min(opts.concurrency, pending.length + running.size)));
   };
   const count = (): string => `[${outcomes.size}/${total}]`;
   await new Promise<void>((finish) => {
@@ -118,8 +119,8 @@ export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<
         p.then(
           (result) => {
             const sec = (Date.now() - started) / 1000;
-            estDone += j.estimate;
-            realDone += sec;
+            estDone[j.kind] += j.estimate;
+            realDone[j.kind] += sec;
             running.delete(j.id);
             outcomes.set(j.id, { ok: true, result, cached: false, seconds: sec });
             opts.log(`${count()} ✓ ${j.id} in ${hms(sec)} · elapsed ${hms((Date.now() - t0) / 1000)} · ETA ${eta()}`);
