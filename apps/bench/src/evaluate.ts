@@ -39,6 +39,8 @@ export interface AttackNumbers {
   robustAccuracy: number;
   /** AutoAttack: accuracy after each attack in order. */
   after?: Record<string, number>;
+  /** AutoAttack's sanity-check warnings (randomised model, gradient masking, Square beating the white-box attacks). */
+  warnings?: string[];
   seconds: number;
 }
 
@@ -161,6 +163,7 @@ async function protocolNumbers(
         cleanAccuracy: report.cleanAccuracy,
         robustAccuracy: report.robustAccuracy,
         after: report.robustAccuracyAfter,
+        ...(report.warnings.length ? { warnings: report.warnings } : {}),
         seconds: (Date.now() - t0) / 1000,
       };
       return numbers;

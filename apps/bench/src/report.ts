@@ -91,6 +91,12 @@ export class Report {
     return stat(this.outcomes(row, "cifar10").flatMap((m) => (m.train ? [f(m.train)] : [])));
   }
 
+  /** Which test images each number is on (the attacks use the first n of the clean set). */
+  private subsetNote(): string {
+    const e = this.results.settings.eval;
+    return `Clean accuracy on the first ${e.clean} test images; ${this.pgdName()} on the first ${e.pgd}; AutoAttack on the first ${e.aa}. Robust accuracies on different subsets are not comparable with each other; the clean accuracy on each subset is given beside them.\n\n`;
+  }
+
   /** `PGD-20`, or the cut number of steps at smoke scale. */
   private pgdName(): string {
     return `PGD-${this.results.settings.eval.pgdSteps}`;
@@ -120,16 +126,18 @@ export class Report {
         `| ${r.label} | ${fmt(this.get(r.id, "cifar10", (e) => e.paper.energyGap.mean, false), 3)} | ${fmt(this.get(r.id, "cifar10", (e) => e.paper.energyGap.variance, false), 3)} | ${fmt(pg, 1)} | ${fmt(this.get(r.id, "cifar10", (e) => e.standard.energyGap.mean, false), 3)} | ${fmt(this.get(r.id, "cifar10", (e) => e.standard.energyGap.variance, false), 3)} | ${fmt(this.get(r.id, "cifar10", (e) => e.standard.pgd20.robustAccuracy), 1)} | ${p ? p.mean : "–"} | ${p ? p.variance : "–"} | ${p ? p.pgd : "–"} | ${diff(pg, p?.pgd, 1)} |`,
       );
     }
-    return `## Table 1: energy gap between clean and adversarial samples\n\nd_i = E(x_adv,i) − E(x_i) with E(x) = −logsumexp f(x), on the PGD-20 pairs of each protocol (signed, population variance; spec 1.1). The paper does not say which EB-JDAT variant its row is; every EB-JDAT row here is compared with it.\n\n${lines.join("\n")}\n${this.failures(rows)}`;
+    return `## Table 1: energy gap between clean and adversarial samples\n\nd_i = E(x_adv,i) − E(x_i) with E(x) = −logsumexp f(x), on the PGD-20 pairs of each protocol (signed, population variance; spec 1.1). The paper does not say which EB-JDAT variant its row is; every EB-JDAT row here is compared with it.\n\n${this.subsetNote()}${lines.join("\n")}\n${this.failures(rows)}`;
   }
 
-  private robustCells(r: BenchRow, d: BenchDataset): { cells: string[]; clean?: Stat; pgdP?: Stat; aaP?: Stat } {
+  private robustCells(r: BenchRow, d: BenchDataset): { cells: string[]; subsets: string; clean?: Stat; pgdP?: Stat; aaP?: Stat } {
     const clean = this.get(r.id, d, (e) => e.clean.accuracy);
     const pgdP = this.get(r.id, d, (e) => e.paper.pgd20.robustAccuracy);
     const aaP = this.get(r.id, d, (e) => e.paper.aa.robustAccuracy);
     const pgdS = this.get(r.id, d, (e) => e.standard.pgd20.robustAccuracy);
     const aaS = this.get(r.id, d, (e) => e.standard.aa.robustAccuracy);
-    return { cells: [fmt(clean, 1), fmt(pgdP, 1), fmt(aaP, 1), fmt(pgdS, 1), fmt(aaS, 1)], clean, pgdP, aaP };
+    const cleanPgd = this.get(r.id, d, (e) => e.standard.pgd20.cleanAccuracy);
+    const cleanAa = this.get(r.id, d, (e) => e.standard.aa.cleanAccuracy);
+    return { cells: [fmt(clean, 1), fmt(pgdP, 1), fmt(aaP, 1), fmt(pgdS, 1), fmt(aaS, 1)], subsets: `${fmt(cleanPgd, 1)} / ${fmt(cleanAa, 1)}`, clean, pgdP, aaP };
   }
 
   /** Table 2: clean, PGD-20 and AutoAttack of the AT baselines and EB-JDAT, CIFAR-10 and CIFAR-100. */
@@ -146,15 +154,15 @@ export class Report {
       const rows = ROWS.filter((r) => (r.tables.includes("2") && d === "cifar10") || (d === "cifar100" && OTHER_DATA_ROWS.cifar100.includes(r.id))).filter((r) => this.outcomes(r.id, d).length);
       const k = this.pgdName();
       const lines = [
-        `| Method | Clean % | ${k} (paper prot.) | AA (paper prot.) | ${k} (standard) | AA (standard) | paper: Clean | PGD-20 | AA | Δ Clean | Δ PGD-20 | Δ AA |`,
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        `| Method | Clean % | ${k} (paper prot.) | AA (paper prot.) | ${k} (standard) | AA (standard) | clean on the ${k} / AA images | paper: Clean | PGD-20 | AA | Δ Clean | Δ PGD-20 | Δ AA |`,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
       ];
       for (const r of rows) {
         const c = this.robustCells(r, d);
         const p = PAPER_TABLE2[r.method]?.[col];
-        lines.push(`| ${r.label} | ${c.cells.join(" | ")} | ${p ? p.join(" | ") : "– | – | –"} | ${diff(c.clean, p?.[0], 1)} | ${diff(c.pgdP, p?.[1], 1)} | ${diff(c.aaP, p?.[2], 1)} |`);
+        lines.push(`| ${r.label} | ${c.cells.join(" | ")} | ${c.subsets} | ${p ? p.join(" | ") : "– | – | –"} | ${diff(c.clean, p?.[0], 1)} | ${diff(c.pgdP, p?.[1], 1)} | ${diff(c.aaP, p?.[2], 1)} |`);
       }
-      out.push(lines.join("\n") + "\n" + this.failures(rows, d));
+      out.push(this.subsetNote() + lines.join("\n") + "\n" + this.failures(rows, d));
     }
     out.push(
       `Rows the paper quotes from other papers (not trained here; most likely evaluated at the standard ε = 8/255 on [0, 1], so not like for like with its own rows): ${PAPER_TABLE2_QUOTED.map((q) => `${q.method} ${q.c10.join("/")}`).join("; ")} (CIFAR-10 clean/PGD-20/AA).\n`,
@@ -214,7 +222,7 @@ export class Report {
     const note = withFid
       ? "FID/IS computed with the official Inception weights: `FID`/`IS` follow pytorch-fid / torch-fidelity (spec 8.1-8.3); `(paper prot.)` reproduces the authors' evaluation with its uint8 wrap-around (spec 8.4), which is what the paper's FID/IS columns are."
       : "FID and IS need the official Inception weights (`--inception-weights pt_inception-2015-12-05-6726825d.pth`) and about 1.6 images/s on wasm, so they are off here. FD-WRN / KID-WRN are Fréchet distance / KID on the penultimate features of the bench's own `Standard` model: they rank samples of this run against each other and are not comparable with any FID.";
-    return `## Table 5: JEMs and energy-based adversarial training\n\nGenerated samples are the model's replay buffer (as the official evaluation, spec 6.2) against the first test images. ${note}\n\n${lines.join("\n")}\n${this.failures(rows)}`;
+    return `## Table 5: JEMs and energy-based adversarial training\n\nGenerated samples are the model's replay buffer (as the official evaluation, spec 6.2) against the first test images. ${note}\n\n${this.subsetNote()}${lines.join("\n")}\n${this.failures(rows)}`;
   }
 
   /** Table 6: the weight ablation on EB-JDAT-JEM++. */
@@ -228,7 +236,18 @@ export class Report {
       const restarts = this.trainStat(r.id, (t) => t.divergences);
       lines.push(`| ${no} | (${p.w.join(", ")}) | ${c.cells[0]} | ${c.cells[2]} | ${c.cells[4]} | ${this.genCell(r, "fd-wrn")} | ${fmt(restarts, 0)} | ${p.clean} | ${p.aa} | ${p.fid} | ${diff(c.clean, p.clean, 1)} | ${diff(c.aaP, p.aa, 1)} |`);
     }
-    return `## Table 6: weight ablation (EB-JDAT-JEM++)\n\nw1 weighs log p(x), w2 the adversarial energy term, w3 the adversarial CE (spec 5.1). The paper's "ECO" column is probably the epoch of a training collapse; the nearest measurement here is how often the divergence guard had to restart a run.\n\n${lines.join("\n")}\n${this.failures(rows)}`;
+    return `## Table 6: weight ablation (EB-JDAT-JEM++)\n\nw1 weighs log p(x), w2 the adversarial energy term, w3 the adversarial CE (spec 5.1). The paper's "ECO" column is probably the epoch of a training collapse; the nearest measurement here is how often the divergence guard had to restart a run.\n\n${this.subsetNote()}${lines.join("\n")}\n${this.failures(rows)}`;
+  }
+
+  /** AutoAttack's sanity-check warnings per model (how users learn that a defence masks gradients). */
+  checks(): string {
+    const lines: string[] = [];
+    for (const m of this.results.models) {
+      for (const prot of ["standard", "paper"] as const) {
+        for (const w of m.eval?.[prot].aa.warnings ?? []) lines.push(`- ${rowById(m.row).label} (${m.dataset}, seed ${m.seed}, ${prot} protocol): ${w}`);
+      }
+    }
+    return `## AutoAttack sanity checks\n\n${lines.length ? lines.join("\n") : "No warnings (randomised outputs, softmax outputs, zero gradients, Square stronger than the white-box attacks: none seen)."}\n`;
   }
 
   /** Writes the figures into `dir` and returns the markdown that shows them. */
@@ -327,6 +346,6 @@ export class Report {
       "**Method as written and as coded.** `[code]` rows train what the official code computes (spec 5.2), `[paper]` rows the paper's equations (spec 5.1, 5.3: ε-ball projection, energy gap term, no clean CE).",
       "",
     ].join("\n");
-    return [head, this.table1(), this.table2(), this.table3(), this.table4(), this.table5(), this.table6(), this.figures(join(dir, "figures"), jobDirs)].join("\n");
+    return [head, this.table1(), this.table2(), this.table3(), this.table4(), this.table5(), this.table6(), this.checks(), this.figures(join(dir, "figures"), jobDirs)].join("\n");
   }
 }
