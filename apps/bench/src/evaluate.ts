@@ -163,7 +163,7 @@ async function protocolNumbers(
         cleanAccuracy: report.cleanAccuracy,
         robustAccuracy: report.robustAccuracy,
         after: report.robustAccuracyAfter,
-        ...(report.warnings.length ? { warnings: report.warnings } : {}),
+        warnings: report.warnings,
         seconds: (Date.now() - t0) / 1000,
       };
       return numbers;

@@ -242,12 +242,17 @@ export class Report {
   /** AutoAttack's sanity-check warnings per model (how users learn that a defence masks gradients). */
   checks(): string {
     const lines: string[] = [];
+    const unknown: string[] = [];
     for (const m of this.results.models) {
       for (const prot of ["standard", "paper"] as const) {
-        for (const w of m.eval?.[prot].aa.warnings ?? []) lines.push(`- ${rowById(m.row).label} (${m.dataset}, seed ${m.seed}, ${prot} protocol): ${w}`);
+        const aa = m.eval?.[prot].aa;
+        if (aa && !aa.warnings) unknown.push(`${rowById(m.row).label} (${prot})`);
+        for (const w of aa?.warnings ?? []) lines.push(`- ${rowById(m.row).label} (${m.dataset}, seed ${m.seed}, ${prot} protocol): ${w}`);
       }
     }
-    return `## AutoAttack sanity checks\n\n${lines.length ? lines.join("\n") : "No warnings (randomised outputs, softmax outputs, zero gradients, Square stronger than the white-box attacks: none seen)."}\n`;
+    const body = lines.length ? lines.join("\n") : "No warnings (randomised outputs, softmax outputs, zero gradients, Square stronger than the white-box attacks: none seen).";
+    const note = unknown.length ? `\n\nNot recorded (evaluated by an older bench version): ${unknown.join(", ")}.` : "";
+    return `## AutoAttack sanity checks\n\n${body}${note}\n`;
   }
 
   /** Writes the figures into `dir` and returns the markdown that shows them. */
