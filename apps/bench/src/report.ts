@@ -250,8 +250,9 @@ export class Report {
         for (const w of aa?.warnings ?? []) lines.push(`- ${rowById(m.row).label} (${m.dataset}, seed ${m.seed}, ${prot} protocol): ${w}`);
       }
     }
-    const body = lines.length ? lines.join("\n") : "No warnings (randomised outputs, softmax outputs, zero gradients, Square stronger than the white-box attacks: none seen).";
-    const note = unknown.length ? `\n\nNot recorded (evaluated by an older bench version): ${unknown.join(", ")}.` : "";
+    const recorded = this.results.models.some((m) => m.eval?.standard.aa.warnings || m.eval?.paper.aa.warnings);
+    const body = lines.length ? lines.join("\n") : recorded ? "No warnings (randomised outputs, softmax outputs, zero gradients, Square stronger than the white-box attacks: none seen)." : "";
+    const note = unknown.length ? `${body ? "\n\n" : ""}Not recorded (evaluated by an older bench version): ${unknown.join(", ")}.` : "";
     return `## AutoAttack sanity checks\n\n${body}${note}\n`;
   }
 
