@@ -66,7 +66,7 @@ export const SCALES: Readonly<Record<ScaleName, BenchScale>> = {
     warmupIters: 20,
     checkpointEvery: 25,
     test: "cifar10-exact-test",
-    eval: { clean: 1000, pgd: 200, pgdSteps: 20, aa: 50, generated: 200, sgldSteps: 20, gridPerClass: 4 },
+    eval: { clean: 1000, pgd: 100, pgdSteps: 20, aa: 25, generated: 200, sgldSteps: 20, gridPerClass: 4 },
     meaningless: false,
     ceStepSeconds: 0.7,
   },
