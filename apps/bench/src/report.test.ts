@@ -63,7 +63,8 @@ describe("bench report", () => {
     // Standard: clean mean 55.0 ± 5.0 over two seeds; paper 96.1 → Δ −41.1
     expect(t2).toContain("| Standard | 55.0 ± 5.0 | 10.0 ± 0.0 | 5.0 ± 0.0 | 2.0 ± 0.0 | 0.0 ± 0.0 | 55.0 ± 5.0 / 55.0 ± 5.0 | 96.1 | 0.06 | 0 | -41.1 | +9.9 | +5.0 |");
     expect(t2).toContain("| EB-JDAT-SADAJEM [code] | 40.0 | 30.0 | 25.0 | 20.0 | 15.0 | 40.0 / 40.0 | 90.39 | 68.76 | 66.3 | -50.4 | -38.8 | -41.3 |");
-    expect(t2).toContain("Clean accuracy on the first 1000 test images; PGD-20 on the first 200; AutoAttack on the first 50.");
+    const e = SCALES.mini.eval;
+    expect(t2).toContain(`Clean accuracy on the first ${e.clean} test images; PGD-20 on the first ${e.pgd}; AutoAttack on the first ${e.aa}.`);
     expect(t2).toContain("Waiting for data: no CIFAR-100. Put the archive in the data folder.");
     expect(t2).toMatch(/No numbers for:\n- MART \(seed 1\): exit 1: out of memory/);
     const t1 = r.table1();
