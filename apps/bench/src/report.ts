@@ -261,12 +261,12 @@ export class Report {
     mkdirSync(dir, { recursive: true });
     const out: string[] = ["## Figures\n"];
     // Figure 1: clean accuracy vs AutoAttack (paper protocol), ours and the paper's
-    const ours: { x: number; y: number; label: string }[] = [];
+    const ours: { x: number; y: number; label: string; group: string }[] = [];
     const theirs: { x: number; y: number; label: string }[] = [];
     for (const r of this.rows("F1")) {
       const c = this.get(r.id, "cifar10", (e) => e.clean.accuracy);
       const a = this.get(r.id, "cifar10", (e) => e.paper.aa.robustAccuracy);
-      if (c && a) ours.push({ x: c.mean, y: a.mean, label: r.label.replace(" [code]", "") });
+      if (c && a) ours.push({ x: c.mean, y: a.mean, label: r.label, group: r.label.replace(/ \[(code|paper|ce)\]$/, "") });
       const p5 = PAPER_TABLE5[r.method];
       const p2 = PAPER_TABLE2[r.method]?.c10;
       if (r.variant === "-" || r.variant === "code") {

@@ -145,6 +145,18 @@ describe("SVG output", () => {
     const b = plotToSvg(bar);
     for (const t of ["MART", "EB-JDAT", "21.5", "n/a", "CE = 1"]) expect(b).toContain(`>${t}</text>`);
   });
+
+  it("connectLabels joins each point of a group to the group's last point", () => {
+    const dashes = (spec: Parameters<typeof scatterPlot>[0]): number => (plotToSvg(scatterPlot(spec)).match(/stroke-dasharray/g) ?? []).length;
+    const series = (group: string | undefined) => [
+      { name: "ours", points: [{ x: 20, y: 0, label: "A [code]", group }, { x: 16, y: 20, label: "A [paper]", group }] },
+      { name: "paper", points: [{ x: 90, y: 65, label: "A" }] },
+    ];
+    expect(dashes({ series: series("A"), connectLabels: true })).toBe(2);
+    expect(dashes({ series: series(undefined), connectLabels: true })).toBe(0);
+    expect(dashes({ series: series("A"), connectLabels: false })).toBe(0);
+    expect(() => scatterPlot({ series: [{ name: "s", points: [{ x: 1, y: 1, group: 3 as unknown as string }] }] })).toThrow(/group must be a string/);
+  });
 });
 
 describe("layout", () => {

@@ -75,6 +75,8 @@ export interface ScatterPoint {
   x: number;
   y: number;
   label?: string;
+  /** With `connectLabels`: points of one group (default: the same label) are joined to the group's last point. */
+  group?: string;
 }
 
 /** One scatter series (one legend entry, one marker style). */
@@ -95,7 +97,7 @@ export interface ScatterPlotSpec extends FigureOptions {
   /** Axis ranges (default: the data range padded by 8 %, widened to nice ticks). */
   xRange?: readonly [number, number];
   yRange?: readonly [number, number];
-  /** Draw a dashed grey line between points of different series with the same label (e.g. ours → paper). */
+  /** Draw a dashed grey line from each point to the last point of its group (`group`, else the label; e.g. ours → paper). */
   connectLabels?: boolean;
 }
 
@@ -300,7 +302,8 @@ export function scatterPlot(spec: ScatterPlotSpec): ScatterPlot {
         if (r && (v < r[0] || v > r[1])) throw new Error(`${fn}: ${where} has ${axis} = ${v}, outside ${axis}Range [${r[0]}, ${r[1]}]`);
       }
       if (p.label !== undefined && typeof p.label !== "string") throw new Error(`${fn}: ${where} label must be a string`);
-      return { x: p.x, y: p.y, label: p.label };
+      if (p.group !== undefined && typeof p.group !== "string") throw new Error(`${fn}: ${where} group must be a string`);
+      return { x: p.x, y: p.y, label: p.label, group: p.group };
     });
     return { name: s.name, color: colorOf(fn, s.name, s.color, k), marker, filled: s.filled ?? true, points };
   });
@@ -411,14 +414,15 @@ function scatterScene(p: ScatterPlot): Scene {
       const shapes: Shape[] = [];
       const markers: Box[] = [];
       const placed: Box[] = [];
-      const at = p.series.map((s) => s.points.map((q) => ({ x: f.sx(q.x), y: f.sy(q.y), label: q.label })));
+      const at = p.series.map((s) => s.points.map((q) => ({ x: f.sx(q.x), y: f.sy(q.y), label: q.label, group: q.group ?? q.label })));
       for (const s of at) for (const q of s) markers.push({ x: q.x - MARKER_R, y: q.y - MARKER_R, w: 2 * MARKER_R, h: 2 * MARKER_R });
       if (p.connectLabels) {
         const byLabel = new Map<string, { x: number; y: number }[]>();
-        for (const s of at) for (const q of s) if (q.label) byLabel.set(q.label, [...(byLabel.get(q.label) ?? []), q]);
+        for (const s of at) for (const q of s) if (q.group) byLabel.set(q.group, [...(byLabel.get(q.group) ?? []), q]);
         for (const list of byLabel.values()) {
-          for (let i = 1; i < list.length; i++) {
-            shapes.push({ kind: "line", x1: list[i - 1]!.x, y1: list[i - 1]!.y, x2: list[i]!.x, y2: list[i]!.y, color: "#888888", width: 1, dash: [4, 3] });
+          const end = list[list.length - 1]!;
+          for (let i = 0; i < list.length - 1; i++) {
+            shapes.push({ kind: "line", x1: list[i]!.x, y1: list[i]!.y, x2: end.x, y2: end.y, color: "#888888", width: 1, dash: [4, 3] });
           }
         }
       }
