@@ -4,6 +4,8 @@ Times the same workloads as the TypeScript side on a JEM-layout WideResNet (pre-
 blocks, LeakyReLU 0.2, biased convolutions, BatchNorm momentum 0.9, stride on conv2):
   train: forward + backward + SGD step at batch B (train-mode BN)
   input-grad: forward + gradient of sum(logsumexp(logits)) w.r.t. the input (eval-mode BN)
+  inception: the FID Inception-v3 (pytorch-fid's layout: conv + BN(eps 1e-3) + ReLU blocks, Mixed_5b..7c)
+             forward to the 2048-d pool3 features at batch B on 299x299 inputs (random weights, eval mode)
 Prints one JSON object on stdout: {"torch": version, "threads": n, "results": [...]}.
 """
 import json
@@ -50,6 +52,97 @@ class WRN(nn.Module):
         return self.fc(F.avg_pool2d(h, 8).flatten(1))
 
 
+class BasicConv(nn.Module):
+    def __init__(self, cin, cout, k, stride=1, pad=0):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, k, stride, pad, bias=False)
+        self.bn = nn.BatchNorm2d(cout, eps=0.001)
+
+    def forward(self, x):
+        return F.relu(self.bn(self.conv(x)))
+
+
+def seq(*mods):
+    return nn.Sequential(*mods)
+
+
+class MixedA(nn.Module):  # InceptionA; average pool without padding in the count (pytorch-fid)
+    def __init__(self, cin, pool):
+        super().__init__()
+        self.b1 = BasicConv(cin, 64, 1)
+        self.b5 = seq(BasicConv(cin, 48, 1), BasicConv(48, 64, 5, pad=2))
+        self.b3 = seq(BasicConv(cin, 64, 1), BasicConv(64, 96, 3, pad=1), BasicConv(96, 96, 3, pad=1))
+        self.bp = BasicConv(cin, pool, 1)
+
+    def forward(self, x):
+        p = self.bp(F.avg_pool2d(x, 3, 1, 1, count_include_pad=False))
+        return torch.cat([self.b1(x), self.b5(x), self.b3(x), p], 1)
+
+
+class MixedB(nn.Module):  # InceptionB (Mixed_6a)
+    def __init__(self, cin):
+        super().__init__()
+        self.b3 = BasicConv(cin, 384, 3, 2)
+        self.bd = seq(BasicConv(cin, 64, 1), BasicConv(64, 96, 3, pad=1), BasicConv(96, 96, 3, 2))
+
+    def forward(self, x):
+        return torch.cat([self.b3(x), self.bd(x), F.max_pool2d(x, 3, 2)], 1)
+
+
+class MixedC(nn.Module):  # InceptionC (Mixed_6b..6e)
+    def __init__(self, cin, c7):
+        super().__init__()
+        self.b1 = BasicConv(cin, 192, 1)
+        self.b7 = seq(BasicConv(cin, c7, 1), BasicConv(c7, c7, (1, 7), pad=(0, 3)), BasicConv(c7, 192, (7, 1), pad=(3, 0)))
+        self.bd = seq(BasicConv(cin, c7, 1), BasicConv(c7, c7, (7, 1), pad=(3, 0)), BasicConv(c7, c7, (1, 7), pad=(0, 3)),
+                      BasicConv(c7, c7, (7, 1), pad=(3, 0)), BasicConv(c7, 192, (1, 7), pad=(0, 3)))
+        self.bp = BasicConv(cin, 192, 1)
+
+    def forward(self, x):
+        p = self.bp(F.avg_pool2d(x, 3, 1, 1, count_include_pad=False))
+        return torch.cat([self.b1(x), self.b7(x), self.bd(x), p], 1)
+
+
+class MixedD(nn.Module):  # InceptionD (Mixed_7a)
+    def __init__(self, cin):
+        super().__init__()
+        self.b3 = seq(BasicConv(cin, 192, 1), BasicConv(192, 320, 3, 2))
+        self.b7 = seq(BasicConv(cin, 192, 1), BasicConv(192, 192, (1, 7), pad=(0, 3)), BasicConv(192, 192, (7, 1), pad=(3, 0)),
+                      BasicConv(192, 192, 3, 2))
+
+    def forward(self, x):
+        return torch.cat([self.b3(x), self.b7(x), F.max_pool2d(x, 3, 2)], 1)
+
+
+class MixedE(nn.Module):  # InceptionE (Mixed_7b: average pool, 7c: max pool, as pytorch-fid)
+    def __init__(self, cin, max_pool):
+        super().__init__()
+        self.max_pool = max_pool
+        self.b1 = BasicConv(cin, 320, 1)
+        self.b3 = BasicConv(cin, 384, 1)
+        self.b3a, self.b3b = BasicConv(384, 384, (1, 3), pad=(0, 1)), BasicConv(384, 384, (3, 1), pad=(1, 0))
+        self.bd = seq(BasicConv(cin, 448, 1), BasicConv(448, 384, 3, pad=1))
+        self.bda, self.bdb = BasicConv(384, 384, (1, 3), pad=(0, 1)), BasicConv(384, 384, (3, 1), pad=(1, 0))
+        self.bp = BasicConv(cin, 192, 1)
+
+    def forward(self, x):
+        b3, bd = self.b3(x), self.bd(x)
+        pool = F.max_pool2d(x, 3, 1, 1) if self.max_pool else F.avg_pool2d(x, 3, 1, 1, count_include_pad=False)
+        return torch.cat([self.b1(x), self.b3a(b3), self.b3b(b3), self.bda(bd), self.bdb(bd), self.bp(pool)], 1)
+
+
+class FidInception(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = seq(BasicConv(3, 32, 3, 2), BasicConv(32, 32, 3), BasicConv(32, 64, 3, pad=1), nn.MaxPool2d(3, 2),
+                        BasicConv(64, 80, 1), BasicConv(80, 192, 3), nn.MaxPool2d(3, 2))
+        self.mixed = seq(MixedA(192, 32), MixedA(256, 64), MixedA(288, 64), MixedB(288), MixedC(768, 128), MixedC(768, 160),
+                         MixedC(768, 160), MixedC(768, 192), MixedD(768), MixedE(1280, False), MixedE(2048, True))
+
+    def forward(self, x):
+        return self.mixed(self.stem(x)).mean((2, 3))
+
+
 def timeit(fn, warmup, reps):
     for _ in range(warmup):
         fn()
@@ -65,7 +158,18 @@ def main():
     torch.manual_seed(0)
     out = []
     for spec in cfg["workloads"]:
-        depth, width, batch = spec["depth"], spec["width"], spec["batch"]
+        batch = spec["batch"]
+        if spec["kind"] == "inception":
+            net = FidInception().eval()
+            xi = torch.rand(batch, 3, 299, 299) * 2 - 1
+
+            def features():
+                with torch.no_grad():
+                    return net(xi)
+
+            out.append({**spec, "ms": timeit(features, cfg.get("warmup", 2), cfg.get("reps", 5))})
+            continue
+        depth, width = spec["depth"], spec["width"]
         model = WRN(depth, width)
         x = torch.rand(batch, 3, 32, 32) * 2 - 1
         y = torch.randint(0, 10, (batch,))

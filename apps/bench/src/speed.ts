@@ -2,16 +2,18 @@
  * Speed benchmark (not a test): times, on the active TF.js backend, a WideResNet training step
  * (forward + backward + SGD update, train-mode BN) and an input-gradient step (forward +
  * ∂ Σ logsumexp f(x) / ∂x, the cost of one PGD/APGD/SGLD step) for WRN-16-2 and WRN-16-4 at
- * batch 64; when `/usr/bin/python3 -c 'import torch'` works, the same workloads in PyTorch in the
- * same run, and prints the ratio TF.js / PyTorch. Results go to JSON (`--json out.json`).
+ * batch 64, and the FID Inception-v3 features (`inception`, batch 16 at 299x299); on wasm with the
+ * native kernels active, each workload also without them (`wasm-only`, `--no-compare-wasm` skips
+ * it); when `/usr/bin/python3 -c 'import torch'` works, the same workloads in PyTorch in the same
+ * run, and prints the ratio TF.js / PyTorch. Results go to JSON (`--json out.json`).
  *
  * Usage: node dist/speed.js [--backend wasm] [--batch 64] [--reps 3] [--nets 16-2,16-4]
- *        [--kinds train,input-grad] [--threads 2] [--json speed.json]
+ *        [--kinds train,input-grad,inception] [--inception-batch 16] [--threads 2] [--json speed.json]
  */
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { initBackend, writeJsonAtomic, type BackendName } from "@ebjdat/runtime";
-import { parseWorkloads, runTf, runTorch, speedTable, type Result } from "./workloads";
+import { initBackend, nativeKernels, setNativeKernels, writeJsonAtomic, type BackendName } from "@ebjdat/runtime";
+import { netName, parseWorkloads, runTf, runTorch, speedTable, type Result } from "./workloads";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
       reps: { type: "string", default: "3" },
       warmup: { type: "string", default: "1" },
       nets: { type: "string", default: "16-2,16-4" },
-      kinds: { type: "string", default: "train,input-grad" },
+      kinds: { type: "string", default: "train,input-grad,inception" },
+      "inception-batch": { type: "string", default: "16" },
+      "no-compare-wasm": { type: "boolean", default: false },
       threads: { type: "string", default: String(Math.min(2, cpus().length)) },
       json: { type: "string" },
       "no-torch": { type: "boolean", default: false },
@@ -32,12 +36,20 @@ async function main(): Promise<void> {
   const batch = Number(values.batch);
   const reps = Number(values.reps);
   const warmup = Number(values.warmup);
-  const workloads = parseWorkloads(values.nets!, values.kinds!, batch);
-  const ours: Result[] = [];
+  const workloads = parseWorkloads(values.nets!, values.kinds!, batch, Number(values["inception-batch"]));
+  const native = nativeKernels();
+  const compare = info.name === "wasm" && native.active && !values["no-compare-wasm"];
+  const ours: Array<Result & { wasmMs?: number }> = [];
   for (const w of workloads) {
     const ms = runTf(w, warmup, reps);
-    ours.push({ ...w, ms });
-    process.stderr.write(`tfjs-${info.name} WRN-${w.depth}-${w.width} ${w.kind} batch ${w.batch}: ${ms.toFixed(0)} ms\n`);
+    let wasmMs: number | undefined;
+    if (compare) {
+      setNativeKernels(false);
+      wasmMs = runTf(w, warmup, reps);
+      setNativeKernels(true);
+    }
+    ours.push({ ...w, ms, wasmMs });
+    process.stderr.write(`tfjs-${info.name} ${netName(w)} ${w.kind} batch ${w.batch}: ${ms.toFixed(0)} ms${wasmMs ? ` (wasm-only ${wasmMs.toFixed(0)} ms)` : ""}\n`);
   }
   const torch = values["no-torch"] ? "skipped (--no-torch)" : runTorch(workloads, Number(values.threads), warmup, reps);
   const rows = ours.map((o, i) => {
@@ -45,9 +57,10 @@ async function main(): Promise<void> {
     return { ...o, torchMs: t?.ms, ratio: t ? o.ms / t.ms : undefined };
   });
   console.log(`\nSpeed benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"})`);
-  console.log(`TF.js backend: ${info.name} (tfjs ${info.tfjsVersion}); PyTorch: ${typeof torch === "string" ? torch : `${torch.version}, ${values.threads} threads`}\n`);
+  const nativeText = info.name !== "wasm" ? "" : native.active ? ` + native kernels (${native.blas}, ${native.threads} threads)` : ` (native kernels off: ${native.reason})`;
+  console.log(`TF.js backend: ${info.name}${nativeText} (tfjs ${info.tfjsVersion}); PyTorch: ${typeof torch === "string" ? torch : `${torch.version}, ${values.threads} threads`}\n`);
   console.log(speedTable(rows));
-  if (values.json) writeJsonAtomic(values.json, { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, backend: info, torch: typeof torch === "string" ? { unavailable: torch } : { version: torch.version }, results: rows });
+  if (values.json) writeJsonAtomic(values.json, { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, backend: info, native, torch: typeof torch === "string" ? { unavailable: torch } : { version: torch.version }, results: rows });
 }
 
 main().catch((e: unknown) => {

@@ -10,8 +10,11 @@ beforeAll(async () => {
 describe("speed benchmark building blocks", () => {
   it("parses workloads and rejects bad ones", () => {
     expect(parseWorkloads("16-2,10-1", "train,input-grad", 64)).toHaveLength(4);
+    const withInception = parseWorkloads("16-2,10-1", "train,inception", 64, 8);
+    expect(withInception).toHaveLength(3);
+    expect(withInception[2]).toEqual({ kind: "inception", depth: 0, width: 0, batch: 8 });
     expect(() => parseWorkloads("16x2", "train", 64)).toThrow(/depth-width/);
-    expect(() => parseWorkloads("16-2", "fly", 64)).toThrow(/train or input-grad/);
+    expect(() => parseWorkloads("16-2", "fly", 64)).toThrow(/train, input-grad or inception/);
   });
 
   it("times both workloads on a tiny WRN without leaking tensors", () => {
@@ -21,7 +24,11 @@ describe("speed benchmark building blocks", () => {
   });
 
   it("formats the ratio table", () => {
-    const t = speedTable([{ kind: "train", depth: 16, width: 2, batch: 64, ms: 600, torchMs: 300, ratio: 2 }]);
-    expect(t).toContain("| train | WRN-16-2 | 64 | 600 | 300 | 2.00 |");
+    const t = speedTable([
+      { kind: "train", depth: 16, width: 2, batch: 64, ms: 600, torchMs: 300, ratio: 2 },
+      { kind: "inception", depth: 0, width: 0, batch: 16, ms: 500, wasmMs: 2000, torchMs: 1000, ratio: 0.5 },
+    ]);
+    expect(t).toContain("| train | WRN-16-2 | 64 | 600 | – | – | 300 | 2.00 |");
+    expect(t).toContain("| inception | Inception-v3 | 16 | 500 | 2000 | 4.0x | 1000 | 0.50 |");
   });
 });

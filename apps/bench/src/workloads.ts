@@ -3,15 +3,23 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FidInception, deterministicInceptionWeights } from "@ebjdat/metrics";
 import { createWideResNet } from "@ebjdat/models";
 import { createOptimizer } from "@ebjdat/trainer";
 
 /** One timed workload of the speed benchmark. */
 export interface Workload {
-  kind: "train" | "input-grad";
+  /** `train` and `input-grad` on a WRN; `inception` = FID Inception-v3 pool3 features of 299x299 inputs */
+  kind: "train" | "input-grad" | "inception";
+  /** WRN depth and width (0 for `inception`) */
   depth: number;
   width: number;
   batch: number;
+}
+
+/** The network a workload runs, as printed. */
+export function netName(w: Workload): string {
+  return w.kind === "inception" ? "Inception-v3" : `WRN-${w.depth}-${w.width}`;
 }
 
 /** A workload with its mean time per step in ms. */
@@ -29,9 +37,18 @@ export function timeIt(fn: () => void, warmup: number, reps: number): number {
 
 /**
  * Times one workload on the active TF.js backend: `train` = forward + backward + SGD step
- * (train-mode BN, softmax CE); `input-grad` = ∂ Σ logsumexp f(x) / ∂x (eval-mode BN).
+ * (train-mode BN, softmax CE); `input-grad` = ∂ Σ logsumexp f(x) / ∂x (eval-mode BN);
+ * `inception` = the FID Inception-v3 forward to pool3 (deterministic weights, inputs in [-1, 1]).
  */
 export function runTf(w: Workload, warmup: number, reps: number): number {
+  if (w.kind === "inception") {
+    const net = FidInception.fromStateDict(deterministicInceptionWeights());
+    const x = tf.randomUniform([w.batch, 299, 299, 3], -1, 1, "float32", 1) as tf.Tensor4D;
+    const ms = timeIt(() => tf.tidy(() => void net.forward(x).pool3.dataSync()), warmup, reps);
+    x.dispose();
+    net.dispose();
+    return ms;
+  }
   const model = createWideResNet({ depth: w.depth, width: w.width, numClasses: 10, norm: "batch" }, 0);
   const x = tf.randomUniform([w.batch, 32, 32, 3], 0, 1, "float32", 1) as tf.Tensor4D;
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: w.batch }, (_, i) => i % 10), "int32"), 10));
@@ -75,23 +92,34 @@ export function runTorch(workloads: Workload[], threads: number, warmup: number,
   return { version: out.torch, results: out.results };
 }
 
-/** Parses `16-2,16-4` and `train,input-grad` into workloads. */
-export function parseWorkloads(nets: string, kinds: string, batch: number): Workload[] {
+/** Parses `16-2,16-4` and `train,input-grad,inception` into workloads (`inception` once, at `inceptionBatch`). */
+export function parseWorkloads(nets: string, kinds: string, batch: number, inceptionBatch = 16): Workload[] {
   const out: Workload[] = [];
+  const ks = kinds.split(",").map((k) => k.trim());
+  for (const kind of ks) {
+    if (kind !== "train" && kind !== "input-grad" && kind !== "inception") throw new Error(`--kinds: expected train, input-grad or inception, got '${kind}'`);
+  }
   for (const net of nets.split(",")) {
     const m = /^(\d+)-(\d+)$/.exec(net.trim());
     if (!m) throw new Error(`--nets: expected depth-width like 16-2, got '${net}'`);
-    for (const kind of kinds.split(",").map((k) => k.trim())) {
-      if (kind !== "train" && kind !== "input-grad") throw new Error(`--kinds: expected train or input-grad, got '${kind}'`);
-      out.push({ kind, depth: Number(m[1]), width: Number(m[2]), batch });
+    for (const kind of ks) {
+      if (kind === "train" || kind === "input-grad") out.push({ kind, depth: Number(m[1]), width: Number(m[2]), batch });
     }
   }
+  if (ks.includes("inception")) out.push({ kind: "inception", depth: 0, width: 0, batch: inceptionBatch });
   return out;
 }
 
-/** The markdown table of a run, with the TF.js / PyTorch ratio where both ran. */
-export function speedTable(rows: (Result & { torchMs?: number; ratio?: number })[]): string {
-  const lines = ["| workload | net | batch | TF.js ms | PyTorch ms | ratio |", "|---|---|---|---|---|---|"];
-  for (const r of rows) lines.push(`| ${r.kind} | WRN-${r.depth}-${r.width} | ${r.batch} | ${r.ms.toFixed(0)} | ${r.torchMs?.toFixed(0) ?? "–"} | ${r.ratio?.toFixed(2) ?? "–"} |`);
+/**
+ * The markdown table of a run: TF.js time (with the native kernels when active), the wasm-only
+ * time and the speed-up the native kernels gave where both ran, PyTorch's time and the ratio
+ * TF.js / PyTorch where PyTorch ran.
+ */
+export function speedTable(rows: (Result & { wasmMs?: number; torchMs?: number; ratio?: number })[]): string {
+  const lines = ["| workload | net | batch | TF.js ms | wasm-only ms | native speed-up | PyTorch ms | ratio |", "|---|---|---|---|---|---|---|---|"];
+  const f = (v: number | undefined, d = 0): string => (v === undefined ? "–" : v.toFixed(d));
+  for (const r of rows) {
+    lines.push(`| ${r.kind} | ${netName(r)} | ${r.batch} | ${f(r.ms)} | ${f(r.wasmMs)} | ${r.wasmMs ? `${(r.wasmMs / r.ms).toFixed(1)}x` : "–"} | ${f(r.torchMs)} | ${f(r.ratio, 2)} |`);
+  }
   return lines.join("\n");
 }

@@ -2,12 +2,18 @@ import * as tf from "@tensorflow/tfjs-core";
 import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm, convGradStrategy } from "./wasm/conv2d-grad";
 import { registerCoreGradients } from "./tfjs-gradients";
 import { registerMissingGradients } from "./missing-gradients";
+import { nativeAddon } from "./native/addon";
+import { conv2dBackpropFilterNative, conv2dBackpropInputNative, conv2dNative, fusedConv2dNative } from "./native/conv2d-native";
+import { registerLeakyReluGradient } from "./leaky-relu-gradient";
+import { identityShared, LEAKY_RELU_GRAD, leakyReluGradJs, leakyReluNative, sumInnerAxesNative } from "./wasm/elementwise";
 import { depthwiseBackpropFilterJs, depthwiseBackpropInputJs, maxPoolGradJs, signJs, unsortedSegmentSumJs } from "./wasm/js-kernels";
 
 type KernelImpl = (args: { inputs: never; backend: never; attrs: never }) => tf.TensorInfo;
 
 /** The kernels this package installs on the wasm backend (added where missing, replaced where wrong or slow). */
 export const WASM_KERNEL_OVERRIDES: readonly string[] = [
+  "Conv2D",
+  "FusedConv2D",
   "Conv2DBackpropFilter",
   "Conv2DBackpropInput",
   "MaxPoolGrad",
@@ -15,29 +21,73 @@ export const WASM_KERNEL_OVERRIDES: readonly string[] = [
   "Sign",
   "DepthwiseConv2dNativeBackpropFilter",
   "DepthwiseConv2dNativeBackpropInput",
+  "Identity",
+  "LeakyRelu",
+  LEAKY_RELU_GRAD,
+  "Sum",
 ];
 
-const native = new Map<string, tf.KernelConfig>();
-const setUp = new WeakSet<object>();
+/** TF.js wasm's own kernels that ours replace (kept to fall back on). */
+const tfjsOwn = new Map<string, tf.KernelConfig>();
+const setUp = new Map<string, WeakSet<object>>();
+
+function runTfjsOwn(name: string, args: { backend: object }): tf.TensorInfo | undefined {
+  const k = tfjsOwn.get(name);
+  if (!k) return undefined;
+  let done = setUp.get(name);
+  if (!done) setUp.set(name, (done = new WeakSet()));
+  if (!done.has(args.backend)) {
+    k.setupFunc?.(args.backend as tf.KernelBackend);
+    done.add(args.backend);
+  }
+  return k.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+}
 
 const impls: Record<string, KernelImpl> = {
-  Conv2DBackpropFilter: conv2DBackpropFilterWasm as unknown as KernelImpl,
+  // Native kernels (issue 6) when the addon is built, else TF.js's XNNPACK convolution.
+  Conv2D: ((args: Parameters<typeof conv2dNative>[1]) => {
+    const addon = nativeAddon();
+    const out = addon ? conv2dNative(addon, args) : undefined;
+    if (out) return out;
+    const own = runTfjsOwn("Conv2D", args);
+    if (!own) throw new Error("Conv2D: TF.js wasm's own kernel is not registered.");
+    return own;
+  }) as unknown as KernelImpl,
+  FusedConv2D: ((args: Parameters<typeof fusedConv2dNative>[1]) => {
+    const addon = nativeAddon();
+    const out = addon ? fusedConv2dNative(addon, args) : undefined;
+    if (out) return out;
+    const own = runTfjsOwn("FusedConv2D", args);
+    if (!own) throw new Error("FusedConv2D: TF.js wasm's own kernel is not registered.");
+    return own;
+  }) as unknown as KernelImpl,
+  Conv2DBackpropFilter: ((args: Parameters<typeof conv2DBackpropFilterWasm>[0]) => {
+    const addon = nativeAddon();
+    return (addon ? conv2dBackpropFilterNative(addon, args) : undefined) ?? conv2DBackpropFilterWasm(args);
+  }) as unknown as KernelImpl,
   Conv2DBackpropInput: ((args: Parameters<typeof conv2DBackpropInputWasm>[0]) => {
-    const n = native.get("Conv2DBackpropInput");
-    if (convGradStrategy().input === "native" && n) {
-      if (!setUp.has(args.backend)) {
-        n.setupFunc?.(args.backend);
-        setUp.add(args.backend);
-      }
-      return n.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    if (convGradStrategy().input === "native") {
+      const own = runTfjsOwn("Conv2DBackpropInput", args);
+      if (own) return own;
     }
-    return conv2DBackpropInputWasm(args);
+    const addon = nativeAddon();
+    return (addon ? conv2dBackpropInputNative(addon, args) : undefined) ?? conv2DBackpropInputWasm(args);
   }) as unknown as KernelImpl,
   MaxPoolGrad: maxPoolGradJs as unknown as KernelImpl,
   UnsortedSegmentSum: unsortedSegmentSumJs as unknown as KernelImpl,
   Sign: signJs as unknown as KernelImpl,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterJs as unknown as KernelImpl,
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputJs as unknown as KernelImpl,
+  Identity: ((args: Parameters<typeof identityShared>[0]) => identityShared(args) ?? runTfjsOwn("Identity", args)) as unknown as KernelImpl,
+  LeakyRelu: ((args: Parameters<typeof leakyReluNative>[0]) => leakyReluNative(args) ?? runTfjsOwn("LeakyRelu", args)) as unknown as KernelImpl,
+  [LEAKY_RELU_GRAD]: leakyReluGradJs as unknown as KernelImpl,
+  Sum: ((args: Parameters<typeof sumInnerAxesNative>[0]) => {
+    const out = sumInnerAxesNative(args);
+    if (out) return out;
+    const own = runTfjsOwn("Sum", args);
+    if (!own) throw new Error("Sum: TF.js wasm's own kernel is not registered.");
+    return own;
+  }) as unknown as KernelImpl,
 };
 
 /**
@@ -45,7 +95,9 @@ const impls: Record<string, KernelImpl> = {
  * `registerCoreGradients`) and installs on the wasm backend the kernels TF.js 4.22 lacks there or gets wrong, so that a
  * WRN training step, an input gradient and a Langevin step run on wasm with the cpu backend's
  * results (foundation issue, section 2):
- * - `Conv2DBackpropFilter` (missing): im2col patches · dy, one matMul;
+ * - `Conv2D` and both convolution gradients: native im2col + SGEMM kernels when the addon is
+ *   built (`nativeKernels()`; issue 6), else:
+ * - `Conv2DBackpropFilter` (missing): a forward conv of the transposed input with the transposed dy;
  * - `Conv2DBackpropInput` (slow): stride-1 forward conv of the zero-dilated dy with the flipped filter;
  * - `MaxPoolGrad` (misroutes when a window's max ≤ 0): dy to the window's first argmax;
  * - `UnsortedSegmentSum` (missing; gather's gradient), depthwise conv gradients (missing).
@@ -55,6 +107,7 @@ const impls: Record<string, KernelImpl> = {
 export async function registerKernelsAndGradients(): Promise<void> {
   await registerCoreGradients();
   registerMissingGradients();
+  registerLeakyReluGradient();
   await import("@tensorflow/tfjs-backend-wasm");
   installWasmKernels();
 }
@@ -66,7 +119,7 @@ export function installWasmKernels(): void {
     const existing = tf.getKernel(name, "wasm");
     if (existing?.kernelFunc === (impl as unknown as tf.KernelFunc)) continue;
     if (existing) {
-      if (!native.has(name)) native.set(name, existing);
+      if (!tfjsOwn.has(name)) tfjsOwn.set(name, existing);
       tf.unregisterKernel(name, "wasm");
     }
     tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: impl as unknown as tf.KernelFunc });

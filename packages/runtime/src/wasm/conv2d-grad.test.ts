@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend";
 import { fill, maxAbsRel } from "../test-utils";
+import { nativeKernels, setNativeKernels } from "../native/addon";
 import { convGradStrategy, setConvGradStrategy, type ConvGradStrategy } from "./conv2d-grad";
 
 // Every custom wasm kernel is compared against the cpu backend's own kernels, error measured
@@ -68,16 +69,29 @@ describe("wasm Conv2D gradients equal the cpu backend's kernels", () => {
   });
   afterAll(() => {
     setConvGradStrategy(saved);
+    setNativeKernels(true, { blas: "auto" });
   });
 
-  const strategies: ConvGradStrategy[] = [
-    { filter: "im2col", input: "conv" },
-    { filter: "conv", input: "native" },
+  // The composed wasm kernels (native addon off), then the native addon with its own SGEMM and
+  // with the BLAS it finds (when one is installed; see native.test.ts for what must be built).
+  const paths: Array<{ name: string; st: ConvGradStrategy; native?: "builtin" | "auto" }> = [
+    { name: "wasm im2col/conv", st: { filter: "im2col", input: "conv" } },
+    { name: "wasm conv/native", st: { filter: "conv", input: "native" } },
+    { name: "wasm conv/conv", st: { filter: "conv", input: "conv" } },
+    { name: "native builtin sgemm", st: { filter: "conv", input: "conv" }, native: "builtin" },
+    { name: "native blas", st: { filter: "conv", input: "conv" }, native: "auto" },
   ];
-  for (const st of strategies) {
+  for (const p of paths) {
     for (const c of cases) {
-      it(`${st.filter}/${st.input}: ${label(c)}`, () => {
-        setConvGradStrategy(st);
+      it(`${p.name}: ${label(c)}`, (ctx) => {
+        if (p.native) {
+          if (!nativeKernels().path) ctx.skip();
+          const info = setNativeKernels(true, { blas: p.native });
+          if (p.native === "auto" && info.blas === "builtin") ctx.skip();
+        } else {
+          setNativeKernels(false);
+        }
+        setConvGradStrategy(p.st);
         expect(tf.getBackend()).toBe("wasm");
         const got = convGrads(c);
         const r = ref.get(c)!;
@@ -90,6 +104,7 @@ describe("wasm Conv2D gradients equal the cpu backend's kernels", () => {
 
   it("fused conv2d + bias + leakyRelu trains on wasm (its gradient calls the kernels directly)", async () => {
     setConvGradStrategy(saved);
+    setNativeKernels(true, { blas: "auto" });
     const run = (): Float32Array[] =>
       tf.tidy(() => {
         const x = tf.tensor4d(fill(2 * 8 * 8 * 3, 4), [2, 8, 8, 3]);
