@@ -160,6 +160,17 @@ async function main() {
       for (const t of tarballs) if (!existsSync(join(app, "node_modules", ...t.name.split("/"), "package.json"))) fail(`${t.name} is not installed`);
     });
 
+    await step("@ebjdat/runtime's install script compiled the native kernels in the project, and they run", () => {
+      const probe = `import { initBackend, nativeKernels } from "@ebjdat/runtime";
+await initBackend({ backend: "wasm", quiet: true });
+console.log(JSON.stringify(nativeKernels()));`;
+      writeFileSync(join(app, "native-probe.mjs"), probe);
+      const k = JSON.parse(run(process.execPath, ["native-probe.mjs"], { cwd: app, env: { ...process.env, EBJDAT_NATIVE: "" } }).trim().split("\n").pop());
+      const hasCc = spawnSync(process.env.CC || "cc", ["--version"], { stdio: "ignore" }).status === 0;
+      if (hasCc && !k.active) fail(`a C compiler is present but the native kernels are not active in the installed package: ${k.reason}`);
+      console.log(k.active ? `native kernels active: ${k.blas}, ${k.threads} threads (${k.path})` : `native kernels off (no C compiler): ${k.reason}`);
+    });
+
     await step("every import in the shipped files is declared (dependencies/peerDependencies)", () => {
       const problems = [];
       for (const t of tarballs) {

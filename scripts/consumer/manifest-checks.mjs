@@ -45,7 +45,9 @@ export function manifestProblems(m, files, usesTf) {
   for (const f of ["main", "module", "types"]) if (m[f] && !has(m[f])) p.push(`${f} -> ${m[f]} is not in the tarball`);
   for (const [name, target] of Object.entries(m.bin ?? {})) if (!has(target)) p.push(`bin.${name} -> ${target} is not in the tarball`);
   for (const need of ["package.json", "README.md", "LICENSE"]) if (!files.has(need)) p.push(`${need} is missing from the tarball`);
-  const extra = [...files].filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+)$/.test(f) || /\.test\.|__tests__|\/bench\//.test(f));
+  // Sources an install script compiles (the runtime's native addon) ship too, and only then.
+  const installSources = (f) => typeof m.scripts?.install === "string" && (/^native\/[^/]+\.[ch]$/.test(f) || m.scripts.install.includes(f));
+  const extra = [...files].filter((f) => (!/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+)$/.test(f) && !installSources(f)) || /\.test\.|__tests__|\/bench\//.test(f));
   if (extra.length > 0) p.push(`unexpected files in the tarball (keep "files" minimal): ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", ..." : ""}`);
   return p;
 }

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { nativeKernels } from "./native/addon";
 import { registerKernelsAndGradients } from "./register";
 
 /** User-facing backend names, in the order `initBackend` tries them (webgpu only on request). */
@@ -97,10 +98,16 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       continue;
     }
     await tf.ready();
-    if (name === "wasm") notes.push("wasm: conv/max-pool gradients, Sign, UnsortedSegmentSum and depthwise gradients from @ebjdat/runtime");
+    let native = "";
+    if (name === "wasm") {
+      notes.push("wasm: conv/max-pool gradients, Sign, UnsortedSegmentSum and depthwise gradients from @ebjdat/runtime");
+      const k = nativeKernels();
+      native = k.active ? ` + native kernels (${k.blas}, ${k.threads} threads)` : "";
+      notes.push(k.active ? `wasm: native kernels active (SGEMM ${k.blas}, ${k.threads} threads)` : `wasm: native kernels off: ${k.reason}`);
+    }
     current = { name, tfName: TF_NAMES[name], notes, tfjsVersion: tf.version_core };
     currentRequest = request;
-    if (!options.quiet) process.stderr.write(`ebjdat: backend ${name} (tfjs ${tf.version_core})\n`);
+    if (!options.quiet) process.stderr.write(`ebjdat: backend ${name}${native} (tfjs ${tf.version_core})\n`);
     return current;
   }
   throw new Error(
