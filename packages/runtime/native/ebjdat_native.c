@@ -13,6 +13,7 @@
  *   filter gradient:  dW = col^T · dy
  * Spec: foundation issue section 2 (kernels) and issue 6 (speed).
  */
+#define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <dlfcn.h>
@@ -35,7 +36,19 @@ static cblas_sgemm_fn g_cblas = NULL;
 static char g_blas_name[512] = "builtin";
 static int g_threads = 1;
 static int g_initialised = 0;
+static void *g_blas_handle = NULL;
 static int64_t g_chunk_floats = 1 << 22; /* patches per chunk (EBJDAT_CHUNK_FLOATS) */
+
+/* Tell the loaded BLAS how many threads to use (its own default is every core). */
+static void apply_blas_threads(void) {
+  typedef void (*set_fn)(int);
+  void *h = dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD); /* oneDNN's OpenMP runtime, when loaded */
+  set_fn omp = h ? (set_fn)dlsym(h, "omp_set_num_threads") : NULL;
+  if (omp) omp(g_threads);
+  set_fn ob = (set_fn)dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
+  if (!ob && g_blas_handle) ob = (set_fn)dlsym(g_blas_handle, "openblas_set_num_threads");
+  if (ob) ob(g_threads);
+}
 
 static void try_library(const char *path) {
   if (g_dnnl || g_cblas) return;
@@ -44,12 +57,14 @@ static void try_library(const char *path) {
   dnnl_sgemm_fn d = (dnnl_sgemm_fn)dlsym(h, "dnnl_sgemm");
   if (d) {
     g_dnnl = d;
+    g_blas_handle = h;
     snprintf(g_blas_name, sizeof g_blas_name, "dnnl_sgemm (%s)", path);
     return;
   }
   cblas_sgemm_fn c = (cblas_sgemm_fn)dlsym(h, "cblas_sgemm");
   if (c) {
     g_cblas = c;
+    g_blas_handle = h;
     snprintf(g_blas_name, sizeof g_blas_name, "cblas_sgemm (%s)", path);
     return;
   }
@@ -72,6 +87,7 @@ static void init_once(void) {
   const char *candidates[] = {"libdnnl.so.3", "libdnnl.so.2", "libopenblas.so.0", "libopenblasp.so.0",
                               "libmkl_rt.so.2", "libmkl_rt.so", "libblis.so.4", "libblis.so.3"};
   for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) try_library(candidates[i]);
+  apply_blas_threads();
 }
 
 /* Builtin kernel: 4 x 16 register blocks with GCC vector extensions, B packed per k-panel. */
@@ -686,6 +702,7 @@ static napi_value configure_entry(napi_env env, napi_callback_info info) {
       }
     }
   }
+  apply_blas_threads();
   return info_entry(env, info);
 }
 
