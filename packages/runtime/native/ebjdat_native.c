@@ -80,6 +80,10 @@ static void init_once(void) {
   if (g_threads > 64) g_threads = 64;
   const char *cf = getenv("EBJDAT_CHUNK_FLOATS");
   if (cf && atol(cf) > 0) g_chunk_floats = atol(cf);
+  /* OpenMP (oneDNN) threads sleep instead of spinning while they wait: several processes on
+     the same cores (parallel tests, range-parallel evaluations) otherwise slow each other down
+     many times over. Read by libgomp when it loads, i.e. at the dlopen below; a user's setting wins. */
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   const char *blas = getenv("EBJDAT_BLAS");
   if (blas && strcmp(blas, "builtin") == 0) return;
   if (blas && *blas) try_library(blas);
