@@ -3,10 +3,12 @@
  * filter gradient) on wasm with this package's kernels, wasm's own Conv2DBackpropInput, and
  * the cpu backend, measured in one run; then a `tf.profile` of a full forward + backward of
  * the WRN-16-2 conv stack on wasm. Run: `pnpm exec tsx src/bench/kernels.ts [--batch 64]
- * [--reps 3] [--no-cpu]`.
+ * [--reps 3] [--no-cpu] [--native]`. The wasm kernels are timed with the native addon off;
+ * `--native` times the native kernels in the "ours" columns instead.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend";
+import { setNativeKernels } from "../native/addon";
 import { setConvGradStrategy } from "../wasm/conv2d-grad";
 
 interface Shape {
@@ -96,6 +98,8 @@ const pad = (v: string | number, n: number): string => String(v).padStart(n);
 async function main(): Promise<void> {
   const rows = new Map<Shape, Row>();
   await initBackend({ backend: "wasm" });
+  const native = setNativeKernels(process.argv.includes("--native"));
+  process.stderr.write(`native kernels: ${native.active ? `on (${native.blas}, ${native.threads} threads)` : `off (${native.reason})`}\n`);
   for (const s of WRN16_2) {
     const k = kernels(s, REPS);
     setConvGradStrategy({ filter: "im2col", input: "conv" });
