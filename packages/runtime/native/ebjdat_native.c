@@ -363,46 +363,65 @@ static int conv_backprop_filter(const conv_geom *g, const float *x, const float 
     }                                                                           \
   } while (0)
 
+/* Every entry takes (memory: ArrayBuffer, offsets: number[] (bytes), dims: number[], [alpha: number]). */
+typedef struct {
+  float *mem;
+  size_t bytes;
+  int64_t off[4];
+  int64_t dim[16];
+  double alpha;
+} call_args;
+
+static int read_i64_array(napi_env env, napi_value arr, int64_t *out, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    if (napi_get_element(env, arr, i, &v) != napi_ok || napi_get_value_int64(env, v, &out[i]) != napi_ok) return -1;
+  }
+  return 0;
+}
+
+/* Reads the arguments; on bad input throws a TypeError naming what was expected and returns -1. */
+static int read_call(napi_env env, napi_callback_info info, uint32_t nOff, uint32_t nDim, const char *usage, call_args *c) {
+  init_once();
+  size_t argc = 4;
+  napi_value argv[4];
+  bool isAb = false;
+  memset(c, 0, sizeof *c);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_is_arraybuffer(env, argv[0], &isAb) != napi_ok ||
+      !isAb || napi_get_arraybuffer_info(env, argv[0], (void **)&c->mem, &c->bytes) != napi_ok ||
+      read_i64_array(env, argv[1], c->off, nOff) != 0 || read_i64_array(env, argv[2], c->dim, nDim) != 0 ||
+      (argc >= 4 && napi_get_value_double(env, argv[3], &c->alpha) != napi_ok)) {
+    napi_throw_type_error(env, NULL, usage);
+    return -1;
+  }
+  return 0;
+}
+
+/* true when `count` floats at byte offset `off` lie inside the memory (an offset < 0 means "none" when allowed) */
+static int in_bounds(const call_args *c, int64_t off, int64_t count) {
+  return off >= 0 && off % 4 == 0 && count >= 0 && (uint64_t)(off + count * 4) <= c->bytes;
+}
+
+static napi_value out_of_bounds(napi_env env) {
+  napi_throw_range_error(env, NULL, "ebjdat_native: an operand lies outside the memory buffer");
+  return NULL;
+}
+
 /* conv(memory: ArrayBuffer, offsets: [a, b, out] (bytes), geom: [N,H,W,Ci,KH,KW,Co,OH,OW,sh,sw,pt,pl]) */
 static napi_value conv_entry(napi_env env, napi_callback_info info, int which) {
-  init_once();
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 3) {
-    napi_throw_type_error(env, NULL, "ebjdat_native: expected (memory, offsets, geometry)");
-    return NULL;
-  }
-  void *mem = NULL;
-  size_t bytes = 0;
-  bool isAb = false;
-  CHECK(napi_is_arraybuffer(env, argv[0], &isAb));
-  if (!isAb) {
-    napi_throw_type_error(env, NULL, "ebjdat_native: memory must be an ArrayBuffer");
-    return NULL;
-  }
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &mem, &bytes));
-  int64_t off[3], geo[13];
-  for (uint32_t i = 0; i < 3; i++) {
-    napi_value v;
-    CHECK(napi_get_element(env, argv[1], i, &v));
-    CHECK(napi_get_value_int64(env, v, &off[i]));
-  }
-  for (uint32_t i = 0; i < 13; i++) {
-    napi_value v;
-    CHECK(napi_get_element(env, argv[2], i, &v));
-    CHECK(napi_get_value_int64(env, v, &geo[i]));
-  }
+  call_args c;
+  if (read_call(env, info, 3, 13, "ebjdat_native: expected (memory: ArrayBuffer, offsets: [3], geometry: [13])", &c)) return NULL;
+  const int64_t *off = c.off, *geo = c.dim;
+  const size_t bytes = c.bytes;
+  void *mem = c.mem;
   conv_geom g = {geo[0], geo[1], geo[2], geo[3], geo[4], geo[5], geo[6], geo[7], geo[8], geo[9], geo[10], geo[11], geo[12]};
   const int64_t xs = g.N * g.H * g.W * g.Ci, ws = g.KH * g.KW * g.Ci * g.Co, ys = g.N * g.OH * g.OW * g.Co;
   /* operand sizes per kernel: forward (x, w -> y), input grad (dy, w -> dx), filter grad (x, dy -> dw) */
   const int64_t sizes[3][3] = {{xs, ws, ys}, {ys, ws, xs}, {xs, ys, ws}};
   for (int i = 0; i < 3; i++) {
-    if (off[i] < 0 || off[i] % 4 != 0 || (uint64_t)(off[i] + sizes[which][i] * 4) > bytes) {
-      napi_throw_range_error(env, NULL, "ebjdat_native: an operand lies outside the memory buffer");
-      return NULL;
-    }
+    if (!in_bounds(&c, off[i], sizes[which][i])) return out_of_bounds(env);
   }
+  (void)bytes;
   float *base = (float *)mem;
   const float *a = base + off[0] / 4, *b = base + off[1] / 4;
   float *o = base + off[2] / 4;
@@ -453,33 +472,15 @@ static void *ew_thread(void *p) {
 /* leakyRelu(memory, [x, y], n, alpha): y = x < 0 ? alpha*x : x;
    leakyReluGrad(memory, [dy, x, dx], n, alpha): dx = x > 0 ? dy : alpha*dy */
 static napi_value leaky_entry(napi_env env, napi_callback_info info, int grad) {
-  init_once();
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) {
-    napi_throw_type_error(env, NULL, "ebjdat_native: expected (memory, offsets, n, alpha)");
-    return NULL;
-  }
-  void *mem = NULL;
-  size_t bytes = 0;
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &mem, &bytes));
+  call_args c;
   const int k = grad ? 3 : 2;
-  int64_t off[3] = {0, 0, 0}, n = 0;
-  for (uint32_t i = 0; i < (uint32_t)k; i++) {
-    napi_value v;
-    CHECK(napi_get_element(env, argv[1], i, &v));
-    CHECK(napi_get_value_int64(env, v, &off[i]));
-  }
-  CHECK(napi_get_value_int64(env, argv[2], &n));
-  double alpha = 0;
-  CHECK(napi_get_value_double(env, argv[3], &alpha));
+  if (read_call(env, info, (uint32_t)k, 1, "ebjdat_native: expected (memory: ArrayBuffer, offsets, [n], alpha)", &c)) return NULL;
+  const int64_t *off = c.off, n = c.dim[0];
+  const double alpha = c.alpha;
   for (int i = 0; i < k; i++) {
-    if (n < 0 || off[i] < 0 || off[i] % 4 || (uint64_t)(off[i] + n * 4) > bytes) {
-      napi_throw_range_error(env, NULL, "ebjdat_native: an operand lies outside the memory buffer");
-      return NULL;
-    }
+    if (!in_bounds(&c, off[i], n)) return out_of_bounds(env);
   }
+  void *mem = c.mem;
   float *base = (float *)mem;
   int T = n >= (1 << 16) ? g_threads : 1;
   ew_job jobs[64];
@@ -546,34 +547,12 @@ static void *colsum_thread(void *p) {
 
 /* columnSum(memory, [x, out], [outer, R, C]) */
 static napi_value column_sum(napi_env env, napi_callback_info info) {
-  init_once();
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 3) {
-    napi_throw_type_error(env, NULL, "ebjdat_native: expected (memory, offsets, [outer, R, C])");
-    return NULL;
-  }
-  void *mem = NULL;
-  size_t bytes = 0;
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &mem, &bytes));
-  int64_t off[2], d[3];
-  for (uint32_t i = 0; i < 2; i++) {
-    napi_value v;
-    CHECK(napi_get_element(env, argv[1], i, &v));
-    CHECK(napi_get_value_int64(env, v, &off[i]));
-  }
-  for (uint32_t i = 0; i < 3; i++) {
-    napi_value v;
-    CHECK(napi_get_element(env, argv[2], i, &v));
-    CHECK(napi_get_value_int64(env, v, &d[i]));
-  }
-  const int64_t O = d[0], R = d[1], C = d[2];
-  if (O < 1 || R < 1 || C < 1 || off[0] < 0 || off[1] < 0 || off[0] % 4 || off[1] % 4 || (uint64_t)(off[0] + O * R * C * 4) > bytes ||
-      (uint64_t)(off[1] + O * C * 4) > bytes) {
-    napi_throw_range_error(env, NULL, "ebjdat_native: an operand lies outside the memory buffer");
-    return NULL;
-  }
+  call_args c;
+  if (read_call(env, info, 2, 3, "ebjdat_native: expected (memory: ArrayBuffer, offsets: [x, out], [outer, R, C])", &c)) return NULL;
+  const int64_t *off = c.off;
+  const int64_t O = c.dim[0], R = c.dim[1], C = c.dim[2];
+  if (O < 1 || R < 1 || C < 1 || !in_bounds(&c, off[0], O * R * C) || !in_bounds(&c, off[1], O * C)) return out_of_bounds(env);
+  void *mem = c.mem;
   const float *x = (const float *)mem + off[0] / 4;
   float *out = (float *)mem + off[1] / 4;
   int T = O * R * C >= (1 << 16) ? g_threads : 1;
@@ -618,34 +597,13 @@ static napi_value column_sum(napi_env env, napi_callback_info info) {
 /* biasActivation(memory, [yOff, biasOff (-1: none)], [M, C, act (0 linear, 1 relu, 2 relu6, 3 leakyrelu)], alpha):
    y[m, c] = act(y[m, c] + bias[c]) in place */
 static napi_value bias_activation(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) {
-    napi_throw_type_error(env, NULL, "ebjdat_native: expected (memory, offsets, [M, C, act], alpha)");
-    return NULL;
-  }
-  void *mem = NULL;
-  size_t bytes = 0;
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &mem, &bytes));
-  int64_t off[2], dims[3];
-  for (uint32_t i = 0; i < 2; i++) {
-    napi_value v;
-    CHECK(napi_get_element(env, argv[1], i, &v));
-    CHECK(napi_get_value_int64(env, v, &off[i]));
-  }
-  for (uint32_t i = 0; i < 3; i++) {
-    napi_value v;
-    CHECK(napi_get_element(env, argv[2], i, &v));
-    CHECK(napi_get_value_int64(env, v, &dims[i]));
-  }
-  double alpha = 0;
-  CHECK(napi_get_value_double(env, argv[3], &alpha));
-  const int64_t M = dims[0], C = dims[1], act = dims[2];
-  if (off[0] < 0 || off[0] % 4 || (uint64_t)(off[0] + M * C * 4) > bytes || (off[1] >= 0 && (off[1] % 4 || (uint64_t)(off[1] + C * 4) > bytes))) {
-    napi_throw_range_error(env, NULL, "ebjdat_native: an operand lies outside the memory buffer");
-    return NULL;
-  }
+  call_args c;
+  if (read_call(env, info, 2, 3, "ebjdat_native: expected (memory: ArrayBuffer, offsets: [y, bias or -1], [M, C, act], alpha)", &c)) return NULL;
+  const int64_t *off = c.off;
+  const int64_t M = c.dim[0], C = c.dim[1], act = c.dim[2];
+  const double alpha = c.alpha;
+  if (!in_bounds(&c, off[0], M * C) || (off[1] != -1 && !in_bounds(&c, off[1], C))) return out_of_bounds(env);
+  void *mem = c.mem;
   float *y = (float *)mem + off[0] / 4;
   const float *b = off[1] >= 0 ? (const float *)mem + off[1] / 4 : NULL;
   const float a = (float)alpha;

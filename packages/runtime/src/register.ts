@@ -43,24 +43,25 @@ function runTfjsOwn(name: string, args: { backend: object }): tf.TensorInfo | un
   return k.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
 }
 
+/** A kernel that tries `first` (undefined = not handled) and otherwise runs TF.js wasm's own kernel `name`. */
+function orTfjsOwn<A extends { backend: object }>(name: string, first: (args: A) => tf.TensorInfo | undefined): KernelImpl {
+  return ((args: A) => {
+    const out = first(args) ?? runTfjsOwn(name, args);
+    if (!out) throw new Error(`${name}: TF.js wasm's own kernel is not registered.`);
+    return out;
+  }) as unknown as KernelImpl;
+}
+
 const impls: Record<string, KernelImpl> = {
   // Native kernels (issue 6) when the addon is built, else TF.js's XNNPACK convolution.
-  Conv2D: ((args: Parameters<typeof conv2dNative>[1]) => {
+  Conv2D: orTfjsOwn("Conv2D", (args: Parameters<typeof conv2dNative>[1]) => {
     const addon = nativeAddon();
-    const out = addon ? conv2dNative(addon, args) : undefined;
-    if (out) return out;
-    const own = runTfjsOwn("Conv2D", args);
-    if (!own) throw new Error("Conv2D: TF.js wasm's own kernel is not registered.");
-    return own;
-  }) as unknown as KernelImpl,
-  FusedConv2D: ((args: Parameters<typeof fusedConv2dNative>[1]) => {
+    return addon ? conv2dNative(addon, args) : undefined;
+  }),
+  FusedConv2D: orTfjsOwn("FusedConv2D", (args: Parameters<typeof fusedConv2dNative>[1]) => {
     const addon = nativeAddon();
-    const out = addon ? fusedConv2dNative(addon, args) : undefined;
-    if (out) return out;
-    const own = runTfjsOwn("FusedConv2D", args);
-    if (!own) throw new Error("FusedConv2D: TF.js wasm's own kernel is not registered.");
-    return own;
-  }) as unknown as KernelImpl,
+    return addon ? fusedConv2dNative(addon, args) : undefined;
+  }),
   Conv2DBackpropFilter: ((args: Parameters<typeof conv2DBackpropFilterWasm>[0]) => {
     const addon = nativeAddon();
     return (addon ? conv2dBackpropFilterNative(addon, args) : undefined) ?? conv2DBackpropFilterWasm(args);
@@ -78,16 +79,10 @@ const impls: Record<string, KernelImpl> = {
   Sign: signJs as unknown as KernelImpl,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterJs as unknown as KernelImpl,
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputJs as unknown as KernelImpl,
-  Identity: ((args: Parameters<typeof identityShared>[0]) => identityShared(args) ?? runTfjsOwn("Identity", args)) as unknown as KernelImpl,
-  LeakyRelu: ((args: Parameters<typeof leakyReluNative>[0]) => leakyReluNative(args) ?? runTfjsOwn("LeakyRelu", args)) as unknown as KernelImpl,
+  Identity: orTfjsOwn("Identity", identityShared),
+  LeakyRelu: orTfjsOwn("LeakyRelu", leakyReluNative),
   [LEAKY_RELU_GRAD]: leakyReluGradJs as unknown as KernelImpl,
-  Sum: ((args: Parameters<typeof sumInnerAxesNative>[0]) => {
-    const out = sumInnerAxesNative(args);
-    if (out) return out;
-    const own = runTfjsOwn("Sum", args);
-    if (!own) throw new Error("Sum: TF.js wasm's own kernel is not registered.");
-    return own;
-  }) as unknown as KernelImpl,
+  Sum: orTfjsOwn("Sum", sumInnerAxesNative),
 };
 
 /**

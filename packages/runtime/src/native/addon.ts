@@ -8,8 +8,8 @@ export interface NativeAddon {
   info(): { blas: string; threads: number };
   configure(blas: string, threads: number): { blas: string; threads: number };
   conv2d(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
-  leakyRelu(memory: ArrayBuffer, offsets: number[], n: number, alpha: number): void;
-  leakyReluGrad(memory: ArrayBuffer, offsets: number[], n: number, alpha: number): void;
+  leakyRelu(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
+  leakyReluGrad(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
   columnSum(memory: ArrayBuffer, offsets: number[], dims: [outer: number, rows: number, columns: number]): void;
   biasActivation(memory: ArrayBuffer, offsets: number[], dims: number[], alpha: number): void;
   conv2dBackpropInput(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;

@@ -154,6 +154,10 @@ describe("native convolution kernels (im2col + SGEMM on the wasm heap)", () => {
     const mem = new ArrayBuffer(1024);
     expect(() => addon!.conv2d(mem, [0, 0, 4096], [1, 4, 4, 1, 3, 3, 1, 4, 4, 1, 1, 1, 1])).toThrow(/outside the memory buffer/);
     expect(() => addon!.conv2d(mem, [0, 2, 0], [1, 4, 4, 1, 3, 3, 1, 4, 4, 1, 1, 1, 1])).toThrow(/outside the memory buffer/);
+    expect(() => addon!.conv2d(new Float32Array(256) as unknown as ArrayBuffer, [0, 0, 0], [1, 4, 4, 1, 3, 3, 1, 4, 4, 1, 1, 1, 1])).toThrow(/expected \(memory: ArrayBuffer/);
+    expect(() => addon!.conv2d(mem, [0, 0, 0], [1, 4, 4])).toThrow(/geometry: \[13\]/);
+    expect(() => addon!.leakyRelu(mem, [0, 1000], [100], 0.2)).toThrow(/outside the memory buffer/);
+    expect(() => addon!.columnSum(mem, [0, 0], [1, 300, 1])).toThrow(/outside the memory buffer/);
     expect(() => setNativeKernels(true, { blas: "/nonexistent/libblas.so" })).toThrow(/could not be loaded/);
     setNativeKernels(true, { blas: "auto" });
   });

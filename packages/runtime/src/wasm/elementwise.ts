@@ -30,7 +30,7 @@ export function leakyReluNative(args: { inputs: { x: tf.TensorInfo }; backend: W
   const out = backend.makeOutput(x.shape, "float32");
   const xv = backend.typedArrayFromHeap(x) as Float32Array;
   const y = backend.typedArrayFromHeap(out) as Float32Array;
-  nativeAddon()!.leakyRelu(xv.buffer as ArrayBuffer, [xv.byteOffset, y.byteOffset], xv.length, attrs.alpha);
+  nativeAddon()!.leakyRelu(xv.buffer as ArrayBuffer, [xv.byteOffset, y.byteOffset], [xv.length], attrs.alpha);
   return out;
 }
 
@@ -52,7 +52,7 @@ export function leakyReluGradJs(args: { inputs: { dy: tf.TensorInfo; x: tf.Tenso
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   const addon = nativeAddon();
   if (addon) {
-    addon.leakyReluGrad(xv.buffer as ArrayBuffer, [g.byteOffset, xv.byteOffset, dx.byteOffset], xv.length, attrs.alpha);
+    addon.leakyReluGrad(xv.buffer as ArrayBuffer, [g.byteOffset, xv.byteOffset, dx.byteOffset], [xv.length], attrs.alpha);
     return out;
   }
   const a = Math.fround(attrs.alpha);
