@@ -27,7 +27,7 @@ function geometry(info: tf.backend_util.Conv2DInfo): number[] {
 }
 
 /** The heap, and each operand's byte offset in it (read after every allocation: the heap can grow). */
-function heap(backend: WasmBackendLike, infos: tf.TensorInfo[]): { memory: ArrayBuffer; offsets: number[] } {
+export function heap(backend: WasmBackendLike, infos: tf.TensorInfo[]): { memory: ArrayBuffer; offsets: number[] } {
   const views = infos.map((i) => backend.typedArrayFromHeap(i));
   return { memory: views[0]!.buffer as ArrayBuffer, offsets: views.map((v) => v.byteOffset) };
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { nativeAddon } from "../native/addon";
+import { heap } from "../native/conv2d-native";
 import type { WasmBackendLike } from "./compose";
 
 /** The wasm backend's reference counting (as its `Reshape` kernel uses it). */
@@ -28,9 +29,8 @@ export function leakyReluNative(args: { inputs: { x: tf.TensorInfo }; backend: W
   const { inputs: { x }, backend, attrs } = args;
   if (x.dtype !== "float32" || !nativeAddon()) return undefined;
   const out = backend.makeOutput(x.shape, "float32");
-  const xv = backend.typedArrayFromHeap(x) as Float32Array;
-  const y = backend.typedArrayFromHeap(out) as Float32Array;
-  nativeAddon()!.leakyRelu(xv.buffer as ArrayBuffer, [xv.byteOffset, y.byteOffset], [xv.length], attrs.alpha);
+  const { memory, offsets } = heap(backend, [x, out]);
+  nativeAddon()!.leakyRelu(memory, offsets, [tf.util.sizeFromShape(x.shape)], attrs.alpha);
   return out;
 }
 
@@ -52,7 +52,8 @@ export function leakyReluGradJs(args: { inputs: { dy: tf.TensorInfo; x: tf.Tenso
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   const addon = nativeAddon();
   if (addon) {
-    addon.leakyReluGrad(xv.buffer as ArrayBuffer, [g.byteOffset, xv.byteOffset, dx.byteOffset], [xv.length], attrs.alpha);
+    const { memory, offsets } = heap(backend, [dy, x, out]);
+    addon.leakyReluGrad(memory, offsets, [xv.length], attrs.alpha);
     return out;
   }
   const a = Math.fround(attrs.alpha);
@@ -81,8 +82,7 @@ export function sumInnerAxesNative(args: { inputs: { x: tf.TensorInfo }; backend
   if (C === 0 || R === 0 || O === 0) return undefined;
   const outShape = attrs.keepDims ? x.shape.map((s, i) => (i >= first && i < rank - 1 ? 1 : s)) : [...x.shape.slice(0, first), C];
   const out = backend.makeOutput(outShape, "float32");
-  const xv = backend.typedArrayFromHeap(x) as Float32Array;
-  const o = backend.typedArrayFromHeap(out) as Float32Array;
-  addon.columnSum(xv.buffer as ArrayBuffer, [xv.byteOffset, o.byteOffset], [O, R, C]);
+  const { memory, offsets } = heap(backend, [x, out]);
+  addon.columnSum(memory, offsets, [O, R, C]);
   return out;
 }
