@@ -14,3 +14,5 @@ export type { RngState } from "./rng";
 export type { LogitsFn, ImageBatch } from "./types";
 export type { ProgressEvent, ProgressFn } from "./types";
 export { tempPathFor, writeFileAtomic, writeJsonAtomic, writeDirAtomic, writeDirAtomicAsync } from "./atomic";
+export { imageEps, modelEps, convertLength } from "./budget";
+export type { Space, Length, ImageEps, ModelEps } from "./budget";
