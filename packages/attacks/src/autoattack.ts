@@ -38,6 +38,8 @@ export interface AutoAttackOptions {
   sigma?: number;
   /** `paper`: FAB box: `model-01` reproduces the official [0,1]-in-model-space clamp (API [0.5, 1]), `valid` uses [0, 1]. */
   fabBox?: "model-01" | "valid";
+  /** Accept clean inputs outside [0, 1] (the paper protocol's unclamped test noise, spec 7.9); iterates are still clamped. */
+  inputsOutsideBox?: boolean;
   onProgress?: ProgressFn;
   onWarning?: (message: string) => void;
 }
@@ -155,7 +157,7 @@ export async function autoAttack(model: LogitsFn, x: tf.Tensor4D, y: Int32Array 
     (options.onWarning ?? ((s: string) => console.warn(`ebjdat/attacks: ${s}`)))(m);
   };
   const t0 = Date.now();
-  const inp = checkInputs(model, x, y, box, bs);
+  const inp = checkInputs(model, x, y, box, bs, options.inputsOutsideBox ?? false);
   const k = inp.numClasses;
   const d = inp.dims[0] * inp.dims[1] * inp.dims[2];
   const n = inp.n;

@@ -26,7 +26,7 @@ export async function runAttack(name: string, model: LogitsFn, x: tf.Tensor4D, y
   checkBatchSize(bs);
   const box: Box = opts.box ?? [0, 1];
   const t0 = Date.now();
-  const inp = checkInputs(model, x, y, box, bs);
+  const inp = checkInputs(model, x, y, box, bs, opts.inputsOutsideBox ?? false);
   const attack = makeAttack(parsed.name, opts, inp.numClasses);
   const ctx: AttackContext = { model, dims: inp.dims, numClasses: inp.numClasses, box, warn: opts.onWarning ?? ((m) => console.warn(`ebjdat/attacks: ${m}`)) };
   const d = inp.dims[0] * inp.dims[1] * inp.dims[2];

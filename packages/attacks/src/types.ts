@@ -58,6 +58,8 @@ export interface AttackOptions {
   rescaleSchedule?: boolean;
   /** FAB: alpha_max, eta, beta (defaults 0.1, 1.05, 0.9). */
   fab?: { alphaMax?: number; eta?: number; beta?: number };
+  /** Accept clean inputs outside `box` (the paper protocol's unclamped test noise, spec 7.9); iterates are still clamped to `box`. */
+  inputsOutsideBox?: boolean;
   /** Clamp box used by FAB only (the `paper` preset reproduces the official [0,1]-in-model-space bug). */
   fabBox?: Box;
 }

@@ -1,0 +1,182 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { autoAttack, runAttack, type AttackName } from "@ebjdat/attacks";
+import { gatherImages, gatherLabels, imageSize, toUnitFloat, type Dataset } from "@ebjdat/data";
+import { computeEnergies } from "@ebjdat/energy";
+import { dataContentHash } from "./content-key";
+import { addTestNoise } from "./noise";
+import { readResumable, RESULTS_FORMAT, writeResults } from "./results-file";
+import { chunksOf, resolveSettings, type EvaluationSettings, type ResolvedSettings } from "./settings";
+import { accuracyAfterStages, energyGapSummary } from "./summary";
+import type { EvaluatedModel, EvaluateOptions, EvaluationChunk, EvaluationFile, EvaluationKey } from "./types";
+
+/** Thrown when `options.signal` stops an evaluation; every finished chunk is in the results file. */
+export class EvaluationInterrupted extends Error {
+  constructor(
+    readonly done: number,
+    readonly total: number,
+    readonly resultsPath: string | undefined,
+  ) {
+    super(`evaluation interrupted after ${done}/${total} images${resultsPath ? `; finished chunks are saved in ${resultsPath}` : ""}`);
+    this.name = "EvaluationInterrupted";
+  }
+}
+
+function keyOf(model: EvaluatedModel, data: Dataset, r: ResolvedSettings): EvaluationKey {
+  const idx = Array.from({ length: r.range[1] - r.range[0] }, (_, i) => r.range[0] + i);
+  return {
+    model: model.hash,
+    data: { name: data.name, hash: dataContentHash(gatherImages(data, idx), gatherLabels(data, idx)), range: r.range },
+    protocol: r.protocol.name,
+    attack: r.attackLabel,
+    eps: r.eps,
+    norm: r.norm,
+    pgdStepSize: r.pgdStepSize,
+    noiseSigma: r.noiseSigma,
+    batchSize: r.batchSize,
+    seed: r.seed,
+    energyGap: r.energyGap,
+    attackOptions: r.attackOptions as Record<string, Record<string, number>>,
+  };
+}
+
+/** The inputs of images [s, e) as the protocol attacks them: [0, 1] pixels plus the paper noise. */
+function chunkInputs(data: Dataset, s: number, e: number, r: ResolvedSettings): { x: tf.Tensor4D; y: Int32Array } {
+  const idx = Array.from({ length: e - s }, (_, i) => s + i);
+  const flat = toUnitFloat(gatherImages(data, idx));
+  addTestNoise(flat, s, imageSize(data), r.noiseSigma, r.seed);
+  return { x: tf.tensor4d(flat, [e - s, data.height, data.width, data.channels]), y: gatherLabels(data, idx) };
+}
+
+interface ChunkAttack {
+  outcome: string[];
+  predClean: number[];
+  predAdv: number[];
+  stages: string[];
+  warnings: string[];
+  xAdv: tf.Tensor4D;
+}
+
+async function attackChunk(model: EvaluatedModel, x: tf.Tensor4D, y: Int32Array, r: ResolvedSettings, onBatch: (stage: string) => void, warn: (m: string) => void): Promise<ChunkAttack> {
+  const warnings: string[] = [];
+  const onWarning = (m: string): void => {
+    if (!warnings.includes(m)) warnings.push(m);
+    warn(m);
+  };
+  if (r.attack.kind === "ensemble") {
+    const { report, xAdv } = await autoAttack(model.logits, x, y, {
+      version: r.attack.version,
+      eps: r.eps,
+      norm: r.norm,
+      seed: r.seed,
+      batchSize: r.batchSize,
+      attackOptions: r.attackOptions,
+      inputsOutsideBox: r.noiseSigma > 0,
+      onProgress: (ev) => onBatch(ev.label ?? "autoattack"),
+      onWarning,
+    });
+    return { outcome: report.outcome, predClean: report.predClean, predAdv: report.predAdv, stages: report.attacks, warnings, xAdv };
+  }
+  const name = r.attack.name as AttackName;
+  const isPgd = name === "pgd";
+  const res = await runAttack(r.attackLabel, model.logits, x, y, {
+    eps: r.eps,
+    norm: r.norm,
+    seed: r.seed,
+    batchSize: r.batchSize,
+    inputsOutsideBox: r.noiseSigma > 0,
+    ...(isPgd ? { stepSize: r.pgdStepSize, paper: r.protocol.pgdMeanLoss } : {}),
+    ...(r.attackOptions[name] ?? {}),
+    onProgress: () => onBatch(r.attackLabel),
+    onWarning,
+  });
+  const outcome = Array.from(res.cleanCorrect, (c, i) => (c === 0 ? "misclassified" : res.robust[i] ? "robust" : r.attackLabel));
+  return { outcome, predClean: Array.from(res.predClean), predAdv: Array.from(res.predAdv), stages: [r.attackLabel], warnings, xAdv: res.xAdv };
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Evaluates `model` on images `range` of `data` under one protocol (spec 7.7 standard, 7.9
+ * paper): clean predictions, then one attack or an AutoAttack ensemble on the still-correct
+ * images (spec 7.6), per-image outcomes, accuracy after every stage and, with `energyGap`, the
+ * Table 1 statistic d_i = E(x_adv,i) − E(x_i) (spec 1.1). Works in chunks of `batchSize` images
+ * starting at multiples of it; with `resultsPath` each finished chunk is written atomically and a
+ * rerun with an equal content key (model weights hash, data hash, every setting) continues where
+ * it stopped; a file of another key is refused, naming the differences. Every setting is checked
+ * before any work. Deterministic for a seed; the result does not depend on interruptions.
+ */
+export async function evaluate(model: EvaluatedModel, data: Dataset, settings: EvaluationSettings, options: EvaluateOptions = {}): Promise<EvaluationFile> {
+  const r = resolveSettings(settings, data.n);
+  if (!model.hash) throw new Error("evaluate: the model needs its content hash (modelContentHash) for the results key");
+  const key = keyOf(model, data, r);
+  const path = options.resultsPath;
+  const previous = path ? readResumable(path, key as unknown as Record<string, unknown>) : undefined;
+  const n = r.range[1] - r.range[0];
+  const file: EvaluationFile = previous ?? {
+    format: RESULTS_FORMAT,
+    key,
+    protocol: { name: r.protocol.name, description: r.protocol.description },
+    model: { hash: model.hash, ...(model.label ? { label: model.label } : {}) },
+    data: { name: data.name, spec: data.spec, range: r.range },
+    stages: [],
+    chunks: [],
+    done: 0,
+    n,
+    complete: false,
+    warnings: [],
+    backends: [],
+    versions: { "@tensorflow/tfjs-core": tf.version_core, ...(options.versions ?? {}) },
+    seconds: 0,
+    startedAt: new Date().toISOString(),
+  };
+  const warn = options.onWarning ?? ((m: string) => console.warn(`ebjdat/evaluation: ${m}`));
+  const finished = new Set(file.chunks.map((c) => c.start));
+  const backend = options.backend ?? tf.getBackend() ?? "unknown";
+  for (const [s, e] of chunksOf(r.range, r.batchSize)) {
+    if (finished.has(s)) continue;
+    await yieldToEventLoop();
+    if (options.signal?.aborted) throw new EvaluationInterrupted(file.done, n, path);
+    const t0 = Date.now();
+    const label = `images ${s}-${e}`;
+    options.onProgress?.({ done: file.done, total: n, label });
+    const { x, y } = chunkInputs(data, s, e, r);
+    let chunk: EvaluationChunk;
+    try {
+      const a = await attackChunk(model, x, y, r, (stage) => options.onProgress?.({ done: file.done, total: n, label: `${label}: ${stage}` }), warn);
+      try {
+        chunk = { start: s, end: e, outcome: a.outcome, predClean: a.predClean, predAdv: a.predAdv, warnings: a.warnings, backend, seconds: 0 };
+        if (r.energyGap) {
+          chunk.energyClean = Array.from(computeEnergies(model.logits, x, { batchSize: r.batchSize }));
+          chunk.energyAdv = Array.from(computeEnergies(model.logits, a.xAdv, { batchSize: r.batchSize }));
+        }
+      } finally {
+        a.xAdv.dispose();
+      }
+      file.stages = a.stages;
+    } finally {
+      x.dispose();
+    }
+    chunk.seconds = (Date.now() - t0) / 1000;
+    file.chunks.push(chunk);
+    file.chunks.sort((p, q) => p.start - q.start);
+    file.done += e - s;
+    file.seconds += chunk.seconds;
+    for (const w of chunk.warnings) if (!file.warnings.includes(w)) file.warnings.push(w);
+    if (!file.backends.includes(backend)) file.backends.push(backend);
+    if (path) writeResults(path, file);
+    options.onProgress?.({ done: file.done, total: n, label });
+  }
+  if (!file.complete) {
+    const outcome = file.chunks.flatMap((c) => c.outcome);
+    const after = accuracyAfterStages(outcome, file.stages);
+    file.outcome = outcome;
+    file.cleanAccuracy = after.clean!;
+    file.robustAccuracyAfter = after;
+    file.robustAccuracy = outcome.filter((o) => o === "robust").length / outcome.length;
+    if (r.energyGap) file.energyGap = energyGapSummary(file.chunks.flatMap((c) => c.energyClean ?? []), file.chunks.flatMap((c) => c.energyAdv ?? []));
+    file.complete = true;
+    file.finishedAt = new Date().toISOString();
+    if (path) writeResults(path, file);
+  }
+  return file;
+}
