@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { main } from "./main";
+import { COMMANDS, main } from "./main";
 import { num } from "./args";
 import { ProgressBar } from "./progress";
 import { sharedPath } from "@ebjdat/testing";
@@ -33,13 +33,18 @@ describe("ebjdat CLI", () => {
     expect(c.out()).toContain("train");
   });
 
-  it("gives every command a --help", async () => {
-    for (const cmd of ["info", "train"]) {
+  it("gives every command a --help that lists exactly its options", async () => {
+    expect(COMMANDS.map((c) => c.spec.name)).toEqual(["info", "train", "eval", "sample", "metrics"]);
+    for (const cmd of COMMANDS) {
       const c = capture();
-      const code = await main([cmd, "--help"]);
+      const code = await main([cmd.spec.name, "--help"]);
       c.restore();
       expect(code).toBe(0);
-      expect(c.out()).toContain(`ebjdat ${cmd}`);
+      expect(c.out()).toContain(`ebjdat ${cmd.spec.name}`);
+      const inHelp = new Set(Object.keys(cmd.spec.help ?? {}).map((k) => /^--([a-z0-9-]+)/.exec(k)?.[1]));
+      const options = Object.keys(cmd.spec.options);
+      for (const o of options) expect(inHelp.has(o), `${cmd.spec.name} --help documents --${o}`).toBe(true);
+      for (const h of inHelp) expect(options, `${cmd.spec.name} accepts the documented --${h}`).toContain(h);
     }
   });
 
@@ -98,7 +103,12 @@ describe("ebjdat eval input checks", () => {
       [["eval", "--model", "/nonexistent.pt", "--data", "cifar10-exact-test", "--json", "/tmp/x.json"], /does not exist/],
       [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--eps", "1.5"], /--eps must be in \(0, 1\)/],
       [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--eps", "0"], /--eps must be in \(0, 1\)/],
-      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "cw"], /Unknown --attack 'cw'/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "cw"], /unknown attack 'cw'/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--protocol", "robustbench"], /--protocol must be one of standard, paper/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--noise-sigma", "0.03"], /noise is part of the paper protocol/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--protocol", "paper", "--attack", "autoattack:standard"], /belongs to the standard protocol/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--range", "998:99999", "--batch", "0"], /--batch/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--range", "1000:1200"], /--range 1000:1200 is empty or beyond the dataset's 1000 images/],
       [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "autoattack:fast"], /version must be one of/],
       [["eval", "--model", model, "--data", "cifar10-exact-test"], /--json/],
     ];

@@ -1,119 +1,100 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { existsSync, readFileSync } from "node:fs";
-import { ATTACK_NAMES, autoAttack, runAttack, type AutoAttackVersion } from "@ebjdat/attacks";
-import { loadDataset, subset, batchTensor, type Dataset } from "@ebjdat/data";
+import { ATTACK_NAMES } from "@ebjdat/attacks";
+import { loadDataset } from "@ebjdat/data";
+import { evaluate, EvaluationInterrupted, EvaluationSettingsError, modelContentHash, PROTOCOL_NAMES, resolveSettings, type EvaluationFile, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { loadModel } from "@ebjdat/models";
-import { computeEnergies, energyGapStats } from "@ebjdat/energy";
-import { writeJsonAtomic } from "@ebjdat/runtime";
+import { imageEps, modelEps } from "@ebjdat/runtime";
+import { existsSync } from "node:fs";
 import { defineCommand } from "../command";
-import { int, num, str, UsageError } from "../args";
+import { int, num, str, UsageError, type ParsedValues } from "../args";
 import { ProgressBar } from "../progress";
 import { backendFrom, COMMON_HELP, COMMON_OPTIONS, dataDirFrom } from "./common";
+import { onInterrupt } from "../interrupt";
 
-const AA_VERSIONS: AutoAttackVersion[] = ["standard", "plus", "rand", "paper"];
-
-/** A parsed `--attack`: a single attack or an AutoAttack version. */
-type AttackSpec = { kind: "single"; name: string } | { kind: "autoattack"; version: AutoAttackVersion };
-
-function parseAttack(s: string): AttackSpec {
-  if (s === "autoattack" || s.startsWith("autoattack:")) {
-    const version = (s.split(":")[1] ?? "standard") as AutoAttackVersion;
-    if (!AA_VERSIONS.includes(version)) throw new UsageError(`--attack autoattack:<version>: version must be one of ${AA_VERSIONS.join(", ")}, got '${version}'.`);
-    return { kind: "autoattack", version };
-  }
-  const base = s.replace(/\d+$/, "");
-  if (!(ATTACK_NAMES as readonly string[]).includes(s) && !(ATTACK_NAMES as readonly string[]).includes(base)) {
-    throw new UsageError(`Unknown --attack '${s}'. Attacks: ${ATTACK_NAMES.join(", ")}, pgd<k> (e.g. pgd20), autoattack[:${AA_VERSIONS.join("|")}].`);
-  }
-  return { kind: "single", name: s };
-}
-
-/** One finished chunk of images, kept in the JSON so an interrupted run continues. */
-interface Chunk {
-  start: number;
-  end: number;
-  cleanCorrect: number[];
-  /** Per image: `misclassified`, the attack that broke it, or `robust`. */
-  outcome: string[];
-  /** With --energy-gap: E(x) and E(x_adv) per image (marginal energy, spec 1.1). */
-  energyClean?: number[];
-  energyAdv?: number[];
-  seconds: number;
-}
-
-interface EvalFile {
-  tool: "ebjdat eval";
-  /** What must match for a rerun to reuse the finished chunks. */
-  settings: Record<string, unknown>;
-  protocol: "standard" | "paper";
-  backend: string;
-  versions: Record<string, string>;
-  chunks: Chunk[];
-  n: number;
-  done: number;
-  cleanAccuracy?: number;
-  robustAccuracy?: number;
-  robustAccuracyAfter?: Record<string, number>;
-  outcome?: string[];
-  /** Table 1 statistic (spec 1.1): d_i = E(x_adv_i) - E(x_i), mean and population variance. */
-  energyGap?: { mean: number; variance: number; std: number; n: number; diff: "signed"; variance_kind: "population" };
-  seconds?: number;
-  startedAt: string;
-  finishedAt?: string;
-}
-
-function parseRange(s: string | undefined, n: number): [number, number] {
-  if (s === undefined) return [0, n];
+function parseRange(s: string | undefined): [number, number] | undefined {
+  if (s === undefined) return undefined;
   const m = /^(\d*):(\d*)$/.exec(s);
   if (!m) throw new UsageError(`--range must look like a:b (e.g. 0:200), got '${s}'.`);
-  const a = m[1] ? Number(m[1]) : 0;
-  const b = m[2] ? Number(m[2]) : n;
-  if (a >= b || b > n) throw new UsageError(`--range ${s} is empty or beyond the dataset's ${n} images.`);
-  return [a, b];
+  return [m[1] ? Number(m[1]) : 0, m[2] ? Number(m[2]) : Number.MAX_SAFE_INTEGER];
 }
 
-/** Robust accuracy after each attack (in order) from per-image outcomes. */
-export function robustAfter(outcome: string[], attacks: string[]): Record<string, number> {
-  const n = outcome.length;
-  const out: Record<string, number> = { clean: outcome.filter((o) => o !== "misclassified").length / n };
-  const broken = new Set<string>(["misclassified"]);
-  for (const a of attacks) {
-    broken.add(a);
-    out[a] = outcome.filter((o) => !broken.has(o)).length / n;
+/** The evaluation settings of the options; every bad value is a UsageError before any work. */
+function settingsFrom(values: ParsedValues): EvaluationSettings {
+  const attack = str(values, "attack") ?? "autoattack";
+  const p = str(values, "protocol");
+  if (p !== undefined && !(PROTOCOL_NAMES as readonly string[]).includes(p)) throw new UsageError(`--protocol must be one of ${PROTOCOL_NAMES.join(", ")}, got '${p}'.`);
+  // `--attack autoattack:paper` alone names the paper protocol, as before the protocol option existed
+  const protocol = (p ?? (attack === "autoattack:paper" ? "paper" : "standard")) as ProtocolName;
+  const eps = num(values, "eps");
+  if (eps !== undefined && !(eps > 0 && eps < 1)) throw new UsageError(`--eps must be in (0, 1) on the [0, 1] image scale (e.g. 8/255), got ${eps}.`);
+  const sigma = num(values, "noise-sigma");
+  if (sigma !== undefined && !(sigma >= 0)) throw new UsageError(`--noise-sigma must be >= 0 (model space, e.g. 0.03), got ${sigma}.`);
+  const norm = str(values, "norm") ?? "linf";
+  if (norm !== "linf" && norm !== "l2") throw new UsageError(`--norm must be linf or l2, got '${norm}'.`);
+  const range = parseRange(str(values, "range"));
+  const settings: EvaluationSettings = {
+    protocol,
+    attack,
+    norm,
+    batchSize: int(values, "batch", 1, 100000) ?? 100,
+    seed: int(values, "seed", 0, 2 ** 32 - 1) ?? 0,
+    energyGap: values["energy-gap"] === true,
+    ...(eps !== undefined ? { eps: imageEps(eps) } : {}),
+    ...(sigma !== undefined ? { noiseSigma: modelEps(sigma) } : {}),
+    ...(range ? { range } : {}),
+  };
+  try {
+    resolveSettings({ ...settings, range: [0, 1] }, 1);
+  } catch (e) {
+    if (e instanceof EvaluationSettingsError) throw new UsageError(`${e.message}.`);
+    throw e;
   }
-  return out;
+  return settings;
+}
+
+function summary(f: EvaluationFile, jsonPath: string): string {
+  const rows = Object.entries(f.robustAccuracyAfter ?? {}).map(([k, v]) => `  ${k.padEnd(10)} ${(v * 100).toFixed(2)}%`);
+  const gap = f.energyGap ? `energy gap E(x_adv) - E(x): mean ${f.energyGap.mean.toFixed(4)}, variance ${f.energyGap.variance.toFixed(4)} (n ${f.energyGap.n})\n` : "";
+  const noise = f.key.noiseSigma > 0 ? `, test noise σ ${f.key.noiseSigma} (model space)` : "";
+  return `${f.key.attack} at eps ${f.key.eps.toFixed(5)} (${f.key.norm}, ${f.protocol.name} protocol${noise}) on ${f.n} images of ${f.data.spec}, backend ${f.backends.join(", ")}\naccuracy after each stage:\n${rows.join("\n")}\n${gap}results: ${jsonPath}\n`;
 }
 
 /**
- * `ebjdat eval`: clean and robust accuracy of a checkpoint under one attack or an AutoAttack
- * ensemble, on a dataset range, written to JSON after every chunk (a rerun with the same --json
- * continues where it stopped).
+ * `ebjdat eval`: clean and robust accuracy of a checkpoint under the standard or the paper
+ * protocol, through `evaluate` of @ebjdat/evaluation (the bench's evaluation too). The results
+ * file is written after every chunk and keyed by the model's weights and every setting: a rerun
+ * continues it, another model or setting is refused. Ctrl-C / SIGTERM stop after the current
+ * chunk, with everything finished saved.
  */
 export const evalCommand = defineCommand(
   {
     name: "eval",
     summary: "Clean and robust accuracy under PGD / APGD / FAB / Square / AutoAttack",
-    usage: "ebjdat eval --model <checkpoint> --data <dataset spec> [--range a:b] --attack <name> --eps 8/255 [--norm linf|l2] [--batch N] [--seed S] --json <out.json>",
+    usage: "ebjdat eval --model <checkpoint> --data <dataset spec> [--range a:b] [--protocol standard|paper] [--attack <name>] [--eps 8/255] [--norm linf|l2] [--batch N] [--seed S] --json <out.json>",
     help: {
       "--model <path>": "checkpoint: .pt/.pth (official PyTorch), .safetensors, or a saved TF.js model folder",
       "--data <spec>": "dataset spec of @ebjdat/data, e.g. cifar10-exact-test, cifar10:test",
       "--range a:b": "images a (inclusive) to b (exclusive) of the dataset (default all)",
-      "--attack <name>": "pgd20 | apgd-ce | apgd-dlr | apgd-t | fab-t | square | fgsm | autoattack[:standard|plus|rand|paper]",
-      "--eps <e>": "budget on the [0, 1] scale, e.g. 8/255 (default 8/255; autoattack:paper 4/255 = the authors' 8/255 in [-1, 1])",
+      "--protocol <p>": "standard (default: ε 8/255 on [0, 1], fra31 AutoAttack) | paper (the authors' protocol, spec 7.9: 4/255 on [0, 1], their ensemble and test noise)",
+      "--attack <name>": `autoattack (default: the protocol's ensemble) | autoattack:standard|plus|rand|paper | pgd<k> (e.g. pgd20) | ${ATTACK_NAMES.join(" | ")}`,
+      "--eps <e>": "budget on the [0, 1] scale, e.g. 8/255 (default: the protocol's, 8/255 standard, 4/255 paper)",
       "--norm <n>": "linf (default) or l2",
+      "--noise-sigma <s>": "paper protocol: test-time noise σ in model space (the authors' JEM/JEM++ scripts use 0.03; default 0)",
       "--batch <n>": "images per chunk and attack batch (default 100)",
       "--json <file>": "results file (required); rerun with the same file to continue",
       "--energy-gap": "also record E(x) and E(x_adv) per image and the Table 1 statistic (mean/variance of E(x_adv) - E(x))",
       ...COMMON_HELP,
+      "--seed <n>": "random seed (default 0)",
     },
     options: {
       ...COMMON_OPTIONS,
       model: { type: "string" },
       data: { type: "string" },
       range: { type: "string" },
+      protocol: { type: "string" },
       attack: { type: "string" },
       eps: { type: "string" },
       norm: { type: "string" },
+      "noise-sigma": { type: "string" },
       batch: { type: "string" },
       json: { type: "string" },
       "energy-gap": { type: "boolean" },
@@ -123,106 +104,48 @@ export const evalCommand = defineCommand(
     const modelPath = str(values, "model");
     const spec = str(values, "data");
     const jsonPath = str(values, "json");
-    const attackArg = str(values, "attack") ?? "autoattack";
     if (!modelPath) throw new UsageError("--model <checkpoint> is required.");
     if (!existsSync(modelPath)) throw new UsageError(`--model '${modelPath}' does not exist.`);
     if (!spec) throw new UsageError("--data <dataset spec> is required (e.g. cifar10-exact-test).");
     if (!jsonPath) throw new UsageError("--json <out.json> is required.");
-    const attack = parseAttack(attackArg);
-    const norm = str(values, "norm") ?? "linf";
-    if (norm !== "linf" && norm !== "l2") throw new UsageError(`--norm must be linf or l2, got '${norm}'.`);
-    const isPaper = attack.kind === "autoattack" && attack.version === "paper";
-    const eps = num(values, "eps") ?? (isPaper ? 4 / 255 : 8 / 255);
-    if (!(eps > 0 && eps < 1)) throw new UsageError(`--eps must be in (0, 1) on the [0, 1] image scale (e.g. 8/255), got ${eps}.`);
-    const batch = int(values, "batch", 1, 100000) ?? 100;
-    const seed = int(values, "seed", 0, 2 ** 32 - 1) ?? 0;
+    const settings = settingsFrom(values);
 
     const backend = await backendFrom(values);
-    const ds: Dataset = await loadDataset(spec, dataDirFrom(values));
-    const [a, b] = parseRange(str(values, "range"), ds.n);
-    const { model, source } = await loadModel(modelPath);
-    if (model.config.numClasses !== ds.numClasses) throw new UsageError(`The model has ${model.config.numClasses} classes but ${spec} has ${ds.numClasses}.`);
-    const withEnergy = values["energy-gap"] === true;
-    const settings = { model: source.path ?? modelPath, data: spec, range: [a, b], attack: attackArg, eps, norm, batch, seed, energyGap: withEnergy };
-    const protocol: EvalFile["protocol"] = isPaper ? "paper" : "standard";
-
-    let file: EvalFile | undefined;
-    if (existsSync(jsonPath)) {
-      const prev = JSON.parse(readFileSync(jsonPath, "utf8")) as EvalFile;
-      if (JSON.stringify(prev.settings) !== JSON.stringify(settings)) {
-        throw new UsageError(`'${jsonPath}' holds a run with other settings (${JSON.stringify(prev.settings)}); use another --json or the same options.`);
+    const ds = await loadDataset(spec, dataDirFrom(values));
+    const range = settings.range ? ([settings.range[0], Math.min(settings.range[1], ds.n)] as [number, number]) : undefined;
+    if (range && range[0] >= range[1]) throw new UsageError(`--range ${str(values, "range")} is empty or beyond the dataset's ${ds.n} images (${spec} has images 0:${ds.n}).`);
+    const { model, source, replayBuffer } = await loadModel(modelPath);
+    replayBuffer?.dispose();
+    const stop = new AbortController();
+    const release = onInterrupt(stop, "eval: stopping after the current chunk (Ctrl-C again to quit at once; finished chunks are saved)");
+    const bar = new ProgressBar(`eval ${settings.attack}`);
+    try {
+      if (model.config.numClasses !== ds.numClasses) throw new UsageError(`The model has ${model.config.numClasses} classes but ${spec} has ${ds.numClasses}.`);
+      const file = await evaluate(
+        { logits: model.toLogitsFn("eval"), hash: modelContentHash(model), label: source.path ?? modelPath },
+        ds,
+        { ...settings, ...(range ? { range } : {}) },
+        {
+          resultsPath: jsonPath,
+          backend: backend.name,
+          signal: stop.signal,
+          onProgress: (p) => bar.update({ done: p.done, total: p.total, label: p.label }),
+          onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`),
+        },
+      );
+      bar.done();
+      process.stdout.write(summary(file, jsonPath));
+      return 0;
+    } catch (e) {
+      if (e instanceof EvaluationInterrupted) {
+        bar.done();
+        process.stderr.write(`${e.message}\nresume with the same command (same --json).\n`);
+        return stop.signal.reason === "SIGTERM" ? 143 : 130;
       }
-      file = prev;
-      process.stderr.write(`continuing ${jsonPath}: ${prev.done}/${prev.n} images already done\n`);
+      throw e;
+    } finally {
+      release();
+      model.dispose();
     }
-    file ??= {
-      tool: "ebjdat eval",
-      settings,
-      protocol,
-      backend: backend.name,
-      versions: { "@tensorflow/tfjs-core": tf.version_core },
-      chunks: [],
-      n: b - a,
-      done: 0,
-      startedAt: new Date().toISOString(),
-    };
-    const logits = model.toLogitsFn("eval");
-    const pairEnergies = (x: tf.Tensor4D, xAdv: tf.Tensor4D): { energyClean: number[]; energyAdv: number[] } => ({
-      energyClean: Array.from(computeEnergies(logits, x, { batchSize: batch })),
-      energyAdv: Array.from(computeEnergies(logits, xAdv, { batchSize: batch })),
-    });
-    const bar = new ProgressBar(`eval ${attackArg}`);
-    const doneStarts = new Set(file.chunks.map((c) => c.start));
-    let attacks: string[] = attack.kind === "single" ? [attack.name] : [];
-    for (let s = a; s < b; s += batch) {
-      const e = Math.min(b, s + batch);
-      if (doneStarts.has(s)) continue;
-      const t0 = Date.now();
-      const part = subset(ds, Array.from({ length: e - s }, (_, i) => s + i));
-      const { x, y } = batchTensor(part, Array.from({ length: part.n }, (_, i) => i));
-      const onProgress = (): void => bar.update({ done: file!.done, total: file!.n, label: `images ${s}-${e}` });
-      let chunk: Chunk;
-      let energies: { energyClean: number[]; energyAdv: number[] } | undefined;
-      try {
-        if (attack.kind === "autoattack") {
-          const { report, xAdv } = await autoAttack(logits, x, y, { version: attack.version, eps, norm, seed, batchSize: batch, onProgress, onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`) });
-          energies = withEnergy ? pairEnergies(x, xAdv) : undefined;
-          xAdv.dispose();
-          attacks = report.attacks;
-          chunk = { start: s, end: e, cleanCorrect: report.predClean.map((p, i) => (p === y[i] ? 1 : 0)), outcome: report.outcome, seconds: (Date.now() - t0) / 1000 };
-        } else {
-          const r = await runAttack(attack.name, logits, x, y, { eps, norm, seed, batchSize: batch, onProgress });
-          energies = withEnergy ? pairEnergies(x, r.xAdv) : undefined;
-          r.xAdv.dispose();
-          const outcome = Array.from(r.cleanCorrect, (c, i) => (c === 0 ? "misclassified" : r.robust[i] ? "robust" : attack.name));
-          chunk = { start: s, end: e, cleanCorrect: Array.from(r.cleanCorrect), outcome, seconds: (Date.now() - t0) / 1000 };
-        }
-      } finally {
-        x.dispose();
-      }
-      file.chunks.push(energies ? { ...chunk, ...energies } : chunk);
-      file.chunks.sort((p, q) => p.start - q.start);
-      file.done += e - s;
-      writeJsonAtomic(jsonPath, file);
-      bar.update({ done: file.done, total: file.n, label: `images ${s}-${e}` });
-    }
-    bar.done();
-    const outcome = file.chunks.flatMap((c) => c.outcome);
-    const after = robustAfter(outcome, attacks);
-    file.outcome = outcome;
-    file.cleanAccuracy = after.clean;
-    file.robustAccuracyAfter = after;
-    file.robustAccuracy = outcome.filter((o) => o === "robust").length / outcome.length;
-    file.seconds = file.chunks.reduce((t, c) => t + c.seconds, 0);
-    if (withEnergy) {
-      const g = energyGapStats(file.chunks.flatMap((c) => c.energyClean ?? []), file.chunks.flatMap((c) => c.energyAdv ?? []));
-      file.energyGap = { mean: g.mean, variance: g.variance, std: g.std, n: g.n, diff: "signed", variance_kind: "population" };
-    }
-    file.finishedAt = new Date().toISOString();
-    writeJsonAtomic(jsonPath, file);
-    model.dispose();
-    const rows = Object.entries(after).map(([k, v]) => `  ${k.padEnd(10)} ${(v * 100).toFixed(2)}%`);
-    process.stdout.write(`${attackArg} at eps ${eps.toFixed(5)} (${norm}, ${protocol} protocol) on ${file.n} images of ${spec}, backend ${backend.name}\naccuracy after each stage:\n${rows.join("\n")}\n${file.energyGap ? `energy gap E(x_adv) - E(x): mean ${file.energyGap.mean.toFixed(4)}, variance ${file.energyGap.variance.toFixed(4)} (n ${file.energyGap.n})\n` : ""}results: ${jsonPath}\n`);
-    return 0;
   },
 );

@@ -68,7 +68,11 @@ export const sampleCommand = defineCommand(
     const backend = await backendFrom(values);
     const { model, replayBuffer } = await loadModel(modelPath);
     const K = model.config.numClasses;
-    if (cls !== undefined && cls >= K) throw new UsageError(`--class ${cls} is out of range: the model has ${K} classes (0-${K - 1}).`);
+    if (cls !== undefined && cls >= K) {
+      model.dispose();
+      replayBuffer?.dispose();
+      throw new UsageError(`--class ${cls} is out of range: the model has ${K} classes (0-${K - 1}).`);
+    }
     let n = int(values, "n", 1, 100000) ?? 64;
     let classLabel: number | Int32Array | undefined = cls;
     if (perClass !== undefined) {

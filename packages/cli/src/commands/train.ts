@@ -3,6 +3,7 @@ import { resolveConfig, train, PRESETS } from "@ebjdat/trainer";
 import { defineCommand } from "../command";
 import { int, str, UsageError } from "../args";
 import { ProgressBar } from "../progress";
+import { onInterrupt } from "../interrupt";
 import { backendFrom, COMMON_HELP, COMMON_OPTIONS } from "./common";
 
 /** `ebjdat train`: trains a model from a preset or a JSON config, with a progress bar and checkpoints. */
@@ -42,12 +43,7 @@ export const trainCommand = defineCommand(
     const backend = await backendFrom(values);
     const bar = new ProgressBar(`train ${config.method}`);
     const controller = new AbortController();
-    const onSigint = (): void => {
-      process.stderr.write("\nInterrupted: finishing the current step and saving a checkpoint (Ctrl-C again to abort).\n");
-      controller.abort();
-      process.off("SIGINT", onSigint);
-    };
-    process.on("SIGINT", onSigint);
+    const release = onInterrupt(controller, "finishing the current step and saving a checkpoint (Ctrl-C again to quit at once)");
     const steps = int(values, "steps", 1);
     const dataDir = str(values, "data-dir");
     try {
@@ -66,7 +62,7 @@ export const trainCommand = defineCommand(
       );
       return 0;
     } finally {
-      process.off("SIGINT", onSigint);
+      release();
     }
   },
 );

@@ -1,0 +1,23 @@
+/**
+ * Cooperative interruption of long work: the first SIGINT (Ctrl-C) or SIGTERM (what `timeout`,
+ * Slurm and Kubernetes send) aborts `controller` with the signal's name as its reason, so the work
+ * stops at its next safe point and saves what is finished; a second signal exits at once with
+ * 128 + the signal number (every file is written atomically, so nothing is left half-written).
+ * Returns the function that removes the handlers.
+ */
+export function onInterrupt(controller: AbortController, message: string): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\n${signal} again: exiting now\n`);
+      process.exit(signal === "SIGTERM" ? 143 : 130);
+    }
+    process.stderr.write(`\n${signal}: ${message}\n`);
+    controller.abort(signal);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
