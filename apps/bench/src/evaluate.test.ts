@@ -4,9 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "@ebjdat/runtime";
-import { createWideResNet, saveModel } from "@ebjdat/models";
+import { createWideResNet, loadModel, saveModel } from "@ebjdat/models";
+import { batchTensor, loadDataset, subset } from "@ebjdat/data";
+import { computeMetrics } from "@ebjdat/metrics";
 import { evaluateModel, type EvalSettings } from "./evaluate";
 import { SCALES } from "./scales";
+
+/** The replay buffer saved with the test model (12 chains in [-1, 1]). */
+const bufferTensor = (): tf.Tensor4D => tf.randomUniform([12, 32, 32, 3], -1, 1, "float32", 1) as tf.Tensor4D;
 
 const root = mkdtempSync(join(tmpdir(), "bench-eval-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -16,7 +21,7 @@ describe("evaluateModel", () => {
   beforeAll(async () => {
     await initBackend({ quiet: true });
     const m = createWideResNet({ depth: 10, width: 1, numClasses: 10, norm: "batch" }, 3);
-    const buffer = tf.randomUniform([12, 32, 32, 3], -1, 1, "float32", 1) as tf.Tensor4D;
+    const buffer = bufferTensor();
     await saveModel(m, join(root, "model"), { replayBuffer: buffer });
     buffer.dispose();
     m.dispose();
@@ -51,9 +56,20 @@ describe("evaluateModel", () => {
     expect(r.energies.generatedFrom).toMatch(/replay buffer \(8 of 12/);
     // the attack climbs the loss: on average the adversarial energies differ from the clean ones
     expect(r.standard.energyGap.meanAbs).toBeGreaterThan(0);
-    expect(r.generation?.metrics["fd-wrn"]?.value).toBeCloseTo(r.generation!.metrics["fd-wrn"]!.value!, 6);
+    // FD-WRN of the 8 buffer samples against the first 16 test images, recomputed independently
+    const fake = tf.tidy(() => tf.slice(tf.clipByValue(tf.div(tf.add(bufferTensor(), 1), 2), 0, 1), 0, 8) as tf.Tensor4D);
+    const data = await loadDataset("cifar10-exact-test");
+    const real = batchTensor(subset(data, Array.from({ length: 16 }, (_, i) => i)), Array.from({ length: 16 }, (_, i) => i)).x;
+    const loaded = await loadModel(settings.checkpoint);
+    loaded.replayBuffer?.dispose();
+    const feat = loaded.model;
+    const expected = await computeMetrics({ real, fake, metrics: ["fd-wrn"], batchSize: 100, featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => tf.tidy(() => feat.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval")) } });
+    tf.dispose([fake, real]);
+    feat.dispose();
+    expect(r.generation?.metrics["fd-wrn"]?.value).toBeGreaterThan(0);
+    expect(r.generation?.metrics["fd-wrn"]?.value).toBeCloseTo(expected.metrics["fd-wrn"]!.value!, 3);
     expect(existsSync(join(dir, "grid.png"))).toBe(true);
-    expect(readdirSync(join(dir, "parts")).sort()).toEqual(["clean.json", "generation.json", "grid.json", "paper-aa.json", "paper-pgd.json", "standard-aa.json", "standard-pgd.json"]);
+    expect(readdirSync(join(dir, "parts")).sort()).toEqual(["clean.json", "generation.json", "grid.json", "paper-aa.eval.json", "paper-pgd.eval.json", "standard-aa.eval.json", "standard-pgd.eval.json"]);
     // a rerun reads the cached stages: same numbers
     const again = await evaluateModel(settings, dir);
     expect(again.standard).toEqual(r.standard);

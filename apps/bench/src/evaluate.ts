@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { autoAttack, runAttack, type AttackName, type AttackOptions } from "@ebjdat/attacks";
 import { batchTensor, loadDataset, subset, type Dataset } from "@ebjdat/data";
-import { computeEnergies, energyGapStats } from "@ebjdat/energy";
+import { computeEnergies } from "@ebjdat/energy";
+import { evaluate, modelContentHash, PROTOCOLS, type EvaluatedModel, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { computeMetrics, expectedCalibrationError, type MetricEntry, type MetricName } from "@ebjdat/metrics";
 import { loadModel, type WideResNet } from "@ebjdat/models";
-import { Rng, type LogitsFn } from "@ebjdat/runtime";
+import { modelEps } from "@ebjdat/runtime";
 import { gridLabels, sample, saveImageGrid } from "@ebjdat/samplers";
 import { join } from "node:path";
 import { cachedPart } from "./cache";
@@ -54,7 +54,7 @@ export interface GapNumbers {
 
 /** One protocol's numbers: `standard` (ε 8/255 on [0, 1], fra31 standard AA) or `paper` (spec 7.9). */
 export interface ProtocolNumbers {
-  protocol: "standard" | "paper";
+  protocol: ProtocolName;
   description: string;
   pgd20: AttackNumbers;
   aa: AttackNumbers;
@@ -80,101 +80,61 @@ export interface EvalResult {
 /** Progress of an evaluation (stage names). */
 export type EvalProgress = (stage: string) => void;
 
-const STANDARD_DESC = "images in [0, 1], ε = 8/255 (ℓ∞), PGD-20 α = 2/255 random start, fra31 AutoAttack `standard` (APGD-CE, APGD-T, FAB-T, Square), deterministic inputs";
-const PAPER_DESC =
-  "the authors' protocol (spec 7.9): attacks in [-1, 1] space with ε = 8/255 there (4/255 on [0, 1]), torchattacks PGD-20 α = 1/255 (0.5/255), their cut-down AutoAttack (APGD-CE, APGD-DLR 20 steps, FAB-T in the wrong box, Square), test-time noise σ of their eval script";
-
 function firstN(ds: Dataset, n: number): { x: tf.Tensor4D; y: Int32Array } {
   const m = Math.min(n, ds.n);
   const part = subset(ds, Array.from({ length: m }, (_, i) => i));
   return batchTensor(part, Array.from({ length: m }, (_, i) => i));
 }
 
-/** Gaussian noise σ/2 on the [0, 1] scale (σ in model space), drawn once per image, clipped to [0, 1] (spec 7.9). */
-function paperNoise(x: tf.Tensor4D, sigma: number, seed: number): tf.Tensor4D {
-  if (sigma <= 0) return tf.clone(x);
-  const noise = new Rng(seed).fork("paper-noise").normalArray(x.size, 0, sigma / 2);
-  return tf.tidy(() => tf.clipByValue(tf.add(x, tf.tensor4d(noise, x.shape)), 0, 1) as tf.Tensor4D);
-}
-
-function gapOf(e0: Float32Array, e1: Float32Array): GapNumbers {
-  const g = energyGapStats(Array.from(e0), Array.from(e1));
-  let abs = 0;
-  for (let i = 0; i < e0.length; i++) abs += Math.abs(e1[i]! - e0[i]!);
-  return { mean: g.mean, variance: g.variance, meanAbs: abs / e0.length, n: g.n };
-}
-
 /** Smoke-scale cuts of the ensembles' iterations (labelled: the smoke numbers are meaningless). */
-function aaOverrides(sizes: EvalScale): Partial<Record<AttackName, Partial<AttackOptions>>> | undefined {
+function aaOverrides(sizes: EvalScale): EvaluationSettings["attackOptions"] {
   const o = sizes.aaOverrides;
   if (!o) return undefined;
   return { "apgd-ce": { steps: o.steps }, "apgd-dlr": { steps: o.steps }, "apgd-t": { steps: o.steps, targetClasses: 3 }, "fab-t": { steps: o.steps, targetClasses: 3 }, square: { steps: o.squareQueries } };
 }
 
+/** The file of one evaluation part (`evaluate`'s resumable results file, spec 7.7 / 7.9). */
+export function partFile(dir: string, protocol: ProtocolName, attack: "pgd" | "aa"): string {
+  return join(dir, "parts", `${protocol}-${attack}.eval.json`);
+}
+
 async function protocolNumbers(
-  protocol: "standard" | "paper",
-  logits: LogitsFn,
+  protocol: ProtocolName,
+  model: EvaluatedModel,
   ds: Dataset,
   s: EvalSettings,
   dir: string,
   onStage: EvalProgress,
 ): Promise<{ numbers: ProtocolNumbers; energyClean: number[]; energyAdv: number[] }> {
-  const paper = protocol === "paper";
-  const eps = paper ? 4 / 255 : 8 / 255;
-  const stepSize = paper ? 0.5 / 255 : 2 / 255;
   const steps = s.sizes.pgdSteps;
+  // the authors' eval scripts add their σ once per image, with no clamp (spec 7.9)
+  const common: EvaluationSettings = { protocol, seed: s.seed, batchSize: 100, ...(protocol === "paper" && s.paperSigma > 0 ? { noiseSigma: modelEps(s.paperSigma) } : {}) };
+  const quiet = { onWarning: () => {} };
   onStage(`${protocol} PGD-${steps}`);
-  const pgd = await cachedPart(dir, `${protocol}-pgd`, async () => {
-    const t0 = Date.now();
-    const { x: x0, y } = firstN(ds, s.sizes.pgd);
-    const x = paper ? paperNoise(x0, s.paperSigma, s.seed) : x0;
-    if (paper) x0.dispose();
-    try {
-      const r = await runAttack(`pgd${steps}`, logits, x, y, { eps, stepSize, randomStart: true, seed: s.seed, batchSize: 100, paper, onWarning: () => {} });
-      const e0 = computeEnergies(logits, x, { batchSize: 100 });
-      const e1 = computeEnergies(logits, r.xAdv, { batchSize: 100 });
-      r.xAdv.dispose();
-      const numbers: AttackNumbers = { attack: `PGD-${steps}`, eps, stepSize, n: y.length, cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: (Date.now() - t0) / 1000 };
-      return { numbers, gap: gapOf(e0, e1), energyClean: Array.from(e0), energyAdv: Array.from(e1) };
-    } finally {
-      x.dispose();
-    }
-  });
+  const pgd = await evaluate(model, ds, { ...common, attack: `pgd${steps}`, range: [0, Math.min(s.sizes.pgd, ds.n)], energyGap: true }, { ...quiet, resultsPath: partFile(dir, protocol, "pgd") });
   onStage(`${protocol} AutoAttack`);
-  const aa = await cachedPart(dir, `${protocol}-aa`, async () => {
-    const t0 = Date.now();
-    const { x, y } = firstN(ds, s.sizes.aa);
-    try {
-      const overrides = aaOverrides(s.sizes);
-      const { report, xAdv } = await autoAttack(logits, x, y, {
-        version: paper ? "paper" : "standard",
-        eps,
-        seed: s.seed,
-        batchSize: 100,
-        ...(paper ? { sigma: s.paperSigma } : {}),
-        ...(overrides ? { attackOptions: overrides } : {}),
-        onWarning: () => {},
-      });
-      xAdv.dispose();
-      const numbers: AttackNumbers = {
-        attack: paper ? "AutoAttack (paper preset)" : "AutoAttack (standard)",
-        eps,
-        n: y.length,
-        cleanAccuracy: report.cleanAccuracy,
-        robustAccuracy: report.robustAccuracy,
-        after: report.robustAccuracyAfter,
-        warnings: report.warnings,
-        seconds: (Date.now() - t0) / 1000,
-      };
-      return numbers;
-    } finally {
-      x.dispose();
-    }
-  });
+  const overrides = aaOverrides(s.sizes);
+  const aa = await evaluate(model, ds, { ...common, attack: "autoattack", range: [0, Math.min(s.sizes.aa, ds.n)], ...(overrides ? { attackOptions: overrides } : {}) }, { ...quiet, resultsPath: partFile(dir, protocol, "aa") });
+  const gap = pgd.energyGap!;
   return {
-    numbers: { protocol, description: paper ? PAPER_DESC : STANDARD_DESC, pgd20: pgd.numbers, aa, energyGap: pgd.gap },
-    energyClean: pgd.energyClean,
-    energyAdv: pgd.energyAdv,
+    numbers: {
+      protocol,
+      description: PROTOCOLS[protocol].description,
+      pgd20: { attack: `PGD-${steps}`, eps: pgd.key.eps, stepSize: pgd.key.pgdStepSize, n: pgd.n, cleanAccuracy: pgd.cleanAccuracy!, robustAccuracy: pgd.robustAccuracy!, seconds: pgd.seconds },
+      aa: {
+        attack: protocol === "paper" ? "AutoAttack (paper preset)" : "AutoAttack (standard)",
+        eps: aa.key.eps,
+        n: aa.n,
+        cleanAccuracy: aa.cleanAccuracy!,
+        robustAccuracy: aa.robustAccuracy!,
+        after: aa.robustAccuracyAfter!,
+        warnings: aa.warnings,
+        seconds: aa.seconds,
+      },
+      energyGap: { mean: gap.mean, variance: gap.variance, meanAbs: gap.meanAbs, n: gap.n },
+    },
+    energyClean: pgd.chunks.flatMap((c) => c.energyClean ?? []),
+    energyAdv: pgd.chunks.flatMap((c) => c.energyAdv ?? []),
   };
 }
 
@@ -201,6 +161,7 @@ export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalP
     throw new Error(`The checkpoint '${s.checkpoint}' has ${model.config.numClasses} classes but the test set '${s.test}' has ${ds.numClasses}.`);
   }
   const logits = model.toLogitsFn("eval");
+  const evaluated: EvaluatedModel = { logits, hash: modelContentHash(model), label: s.checkpoint };
   try {
     onStage("clean accuracy");
     const clean = await timed("clean", () =>
@@ -217,8 +178,8 @@ export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalP
         return { accuracy: pred.filter((p, i) => p === y[i]).length / y.length, n: y.length, ece };
       }),
     );
-    const std = await timed("standard", () => protocolNumbers("standard", logits, ds, s, dir, onStage));
-    const pap = await timed("paper", () => protocolNumbers("paper", logits, ds, s, dir, onStage));
+    const std = await timed("standard", () => protocolNumbers("standard", evaluated, ds, s, dir, onStage));
+    const pap = await timed("paper", () => protocolNumbers("paper", evaluated, ds, s, dir, onStage));
 
     onStage("generated samples");
     const gen = await timed("generated", () => generatedImages(model, replayBuffer, s));

@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EvaluationFile } from "@ebjdat/evaluation";
+import { createWideResNet, saveModel } from "@ebjdat/models";
+import { initBackend } from "@ebjdat/runtime";
+import { evaluateModel, partFile, type EvalSettings } from "./evaluate";
+import { SCALES } from "./scales";
+
+const cliDir = dirname(createRequire(import.meta.url).resolve("@ebjdat/cli/package.json"));
+const root = mkdtempSync(join(tmpdir(), "bench-cli-agreement-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** `ebjdat eval` from the CLI's sources, in a child process. */
+async function ebjdatEval(args: string[], json: string): Promise<EvaluationFile> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(cliDir, "src", "cli.ts"), "eval", ...args, "--json", json], { cwd: cliDir, env: { ...process.env, EBJDAT_BACKEND: process.env.EBJDAT_BACKEND ?? "wasm" } });
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += String(d)));
+  const code = await new Promise<number | null>((resolve, reject) => child.on("error", reject).on("close", resolve));
+  expect(code, err).toBe(0);
+  return JSON.parse(readFileSync(json, "utf8")) as EvaluationFile;
+}
+
+describe("the CLI and the bench evaluate through one protocol", () => {
+  let settings: EvalSettings;
+  const dir = join(root, "job");
+  beforeAll(async () => {
+    await initBackend({ quiet: true });
+    const m = createWideResNet({ depth: 10, width: 1, numClasses: 10, norm: "batch" }, 7);
+    await saveModel(m, join(root, "model"));
+    m.dispose();
+    settings = {
+      checkpoint: join(root, "model"),
+      test: "cifar10-exact-test",
+      // the full ensembles (no smoke overrides), on few images
+      sizes: { ...SCALES.smoke.eval, clean: 16, pgd: 16, pgdSteps: 5, aa: 6, generated: 4, gridPerClass: 1, sgldSteps: 1, aaOverrides: undefined },
+      paperSigma: 0.03,
+      generative: false,
+      seed: 4,
+    };
+    await evaluateModel(settings, dir);
+  }, 600_000);
+
+  it("gives the same per-image outcomes for the same model, data, protocol and seed", async () => {
+    const common = ["--model", settings.checkpoint, "--data", settings.test, "--batch", "100", "--seed", "4"];
+    for (const protocol of ["standard", "paper"] as const) {
+      const noise = protocol === "paper" ? ["--noise-sigma", "0.03"] : [];
+      const pgd = await ebjdatEval([...common, "--protocol", protocol, ...noise, "--attack", "pgd5", "--range", "0:16", "--energy-gap"], join(root, `${protocol}-pgd.json`));
+      const aa = await ebjdatEval([...common, "--protocol", protocol, ...noise, "--attack", "autoattack", "--range", "0:6"], join(root, `${protocol}-aa.json`));
+      const benchPgd = JSON.parse(readFileSync(partFile(dir, protocol, "pgd"), "utf8")) as EvaluationFile;
+      const benchAa = JSON.parse(readFileSync(partFile(dir, protocol, "aa"), "utf8")) as EvaluationFile;
+      expect(pgd.key).toEqual(benchPgd.key);
+      expect(pgd.outcome).toEqual(benchPgd.outcome);
+      expect(pgd.chunks.map((c) => c.predAdv)).toEqual(benchPgd.chunks.map((c) => c.predAdv));
+      expect(aa.key).toEqual(benchAa.key);
+      expect(aa.stages).toEqual(protocol === "paper" ? ["apgd-ce", "apgd-dlr", "fab-t", "square"] : ["apgd-ce", "apgd-t", "fab-t", "square"]);
+      expect(aa.outcome).toEqual(benchAa.outcome);
+      expect(aa.robustAccuracyAfter).toEqual(benchAa.robustAccuracyAfter);
+    }
+  }, 600_000);
+});
