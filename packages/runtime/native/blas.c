@@ -37,22 +37,15 @@ int blas_load(const char *path) {
   if (g_dnnl || g_cblas) return 0;
   void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!h) return -1;
-  dnnl_sgemm_fn d = (dnnl_sgemm_fn)dlsym(h, "dnnl_sgemm");
-  if (d) {
-    g_dnnl = d;
-    g_handle = h;
-    snprintf(g_name, sizeof g_name, "dnnl_sgemm (%s)", path);
-    return 0;
+  g_dnnl = (dnnl_sgemm_fn)dlsym(h, "dnnl_sgemm");
+  if (!g_dnnl) g_cblas = (cblas_sgemm_fn)dlsym(h, "cblas_sgemm");
+  if (!g_dnnl && !g_cblas) {
+    dlclose(h);
+    return -1;
   }
-  cblas_sgemm_fn c = (cblas_sgemm_fn)dlsym(h, "cblas_sgemm");
-  if (c) {
-    g_cblas = c;
-    g_handle = h;
-    snprintf(g_name, sizeof g_name, "cblas_sgemm (%s)", path);
-    return 0;
-  }
-  dlclose(h);
-  return -1;
+  g_handle = h;
+  snprintf(g_name, sizeof g_name, "%s (%s)", g_dnnl ? "dnnl_sgemm" : "cblas_sgemm", path);
+  return 0;
 }
 
 void blas_load_first_found(void) {
