@@ -52,20 +52,23 @@ function onAddon<A>(kernel: (addon: NativeAddon, args: A) => tf.TensorInfo | und
   };
 }
 
+const backpropFilterNative = onAddon(conv2dBackpropFilterNative);
+const backpropInputNative = onAddon(conv2dBackpropInputNative);
+
 /** Every kernel this package installs on wasm, by name: adding a kernel is one entry here. */
 const KERNELS = {
   // Native kernels when the addon is built, else TF.js's XNNPACK convolution.
   Conv2D: orTfjsOwn(onAddon(conv2dNative)),
   FusedConv2D: orTfjsOwn(onAddon(fusedConv2dNative)),
   // Native kernels when the addon is built, else compositions of wasm kernels (./wasm/conv2d-grad).
-  Conv2DBackpropFilter: always((args: Parameters<typeof conv2DBackpropFilterWasm>[0]) => onAddon(conv2dBackpropFilterNative)(args) ?? conv2DBackpropFilterWasm(args)),
+  Conv2DBackpropFilter: always((args: Parameters<typeof conv2DBackpropFilterWasm>[0]) => backpropFilterNative(args) ?? conv2DBackpropFilterWasm(args)),
   Conv2DBackpropInput: (name) =>
     ((args: Parameters<typeof conv2DBackpropInputWasm>[0]) => {
       if (convGradStrategy().input === "native") {
         const own = runTfjsOwn(name, args);
         if (own) return own;
       }
-      return onAddon(conv2dBackpropInputNative)(args) ?? conv2DBackpropInputWasm(args);
+      return backpropInputNative(args) ?? conv2DBackpropInputWasm(args);
     }) as unknown as KernelImpl,
   MaxPoolGrad: always(maxPoolGradJs),
   UnsortedSegmentSum: always(unsortedSegmentSumJs),
