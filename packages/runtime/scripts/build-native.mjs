@@ -1,23 +1,40 @@
 #!/usr/bin/env node
-// Builds the optional native kernels (native/ebjdat_native.c -> native/build/ebjdat_native.node)
-// with the system's C compiler against Node's own N-API headers. Never fails: when there is no
-// compiler or no headers, or EBJDAT_NATIVE=0, it says why and the wasm kernels stay in use.
-// Runs at `pnpm build` in this repository and at install for consumers of the package.
+// Builds the optional native kernels (native/*.c -> native/build/ebjdat_native.node) with the
+// system's C compiler against Node's own N-API headers, all sources in one compiler call. Never
+// fails: when there is no compiler or no headers, or EBJDAT_NATIVE=0, it says why and the wasm
+// kernels stay in use. Runs at `pnpm build` in this repository and at install for consumers of
+// the package. `--force` rebuilds even when the build is newer than every source and header.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const src = join(root, "native", "ebjdat_native.c");
-const outDir = join(root, "native", "build");
+const srcDir = join(root, "native");
+const outDir = join(srcDir, "build");
 const out = join(outDir, "ebjdat_native.node");
 const say = (m) => console.log(`@ebjdat/runtime native kernels: ${m}`);
 
+/** The addon's C sources and headers (native/*.c, native/*.h), sorted so the build is reproducible. */
+function nativeFiles() {
+  if (!existsSync(srcDir)) return { sources: [], headers: [] };
+  const names = readdirSync(srcDir).sort();
+  const pick = (ext) => names.filter((n) => n.endsWith(ext)).map((n) => join(srcDir, n));
+  return { sources: pick(".c"), headers: pick(".h") };
+}
+
+/** true when the build is newer than every source, header and this script (its flags). */
+function upToDate(inputs) {
+  if (!existsSync(out)) return false;
+  const built = statSync(out).mtimeMs;
+  return inputs.every((f) => statSync(f).mtimeMs <= built);
+}
+
 function main() {
   if (process.env.EBJDAT_NATIVE === "0") return say("skipped (EBJDAT_NATIVE=0)");
-  if (!existsSync(src)) return say(`skipped (no source at ${src})`);
-  if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs && !process.argv.includes("--force")) return say(`up to date (${out})`);
+  const { sources, headers } = nativeFiles();
+  if (sources.length === 0) return say(`skipped (no C sources in ${srcDir})`);
+  if (!process.argv.includes("--force") && upToDate([...sources, ...headers, fileURLToPath(import.meta.url)])) return say(`up to date (${out})`);
   const candidates = [
     process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, "include", "node"),
     join(dirname(process.execPath), "..", "include", "node"),
@@ -30,7 +47,7 @@ function main() {
   const march = process.env.EBJDAT_NATIVE_MARCH ?? "native";
   mkdirSync(outDir, { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
-  const args = ["-O3", ...(march ? [`-march=${march}`] : []), "-std=gnu11", "-fno-trapping-math", "-shared", "-fPIC", "-fvisibility=hidden", "-DNODE_GYP_MODULE_NAME=ebjdat_native", `-I${include}`, src, "-o", tmp, "-lpthread", "-ldl"];
+  const args = ["-O3", ...(march ? [`-march=${march}`] : []), "-std=gnu11", "-fno-trapping-math", "-shared", "-fPIC", "-fvisibility=hidden", "-DNODE_GYP_MODULE_NAME=ebjdat_native", `-I${include}`, ...sources, "-o", tmp, "-lpthread", "-ldl"];
   try {
     execFileSync(cc, args, { stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {

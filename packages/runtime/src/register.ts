@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm, convGradStrategy } from "./wasm/conv2d-grad";
 import { registerCoreGradients } from "./tfjs-gradients";
 import { registerMissingGradients } from "./missing-gradients";
-import { nativeAddon } from "./native/addon";
+import { nativeAddon, type NativeAddon } from "./native/addon";
 import { conv2dBackpropFilterNative, conv2dBackpropInputNative, conv2dNative, fusedConv2dNative } from "./native/conv2d-native";
 import { registerLeakyReluGradient } from "./leaky-relu-gradient";
 import { identityShared, LEAKY_RELU_GRAD, leakyReluGradJs, leakyReluNative, sumInnerAxesNative } from "./wasm/elementwise";
@@ -10,22 +10,8 @@ import { depthwiseBackpropFilterJs, depthwiseBackpropInputJs, maxPoolGradJs, sig
 
 type KernelImpl = (args: { inputs: never; backend: never; attrs: never }) => tf.TensorInfo;
 
-/** The kernels this package installs on the wasm backend (added where missing, replaced where wrong or slow). */
-export const WASM_KERNEL_OVERRIDES: readonly string[] = [
-  "Conv2D",
-  "FusedConv2D",
-  "Conv2DBackpropFilter",
-  "Conv2DBackpropInput",
-  "MaxPoolGrad",
-  "UnsortedSegmentSum",
-  "Sign",
-  "DepthwiseConv2dNativeBackpropFilter",
-  "DepthwiseConv2dNativeBackpropInput",
-  "Identity",
-  "LeakyRelu",
-  LEAKY_RELU_GRAD,
-  "Sum",
-];
+/** Builds the kernel installed under `name` (the name of TF.js wasm's own kernel it may fall back on). */
+type KernelEntry = (name: string) => KernelImpl;
 
 /** TF.js wasm's own kernels that ours replace (kept to fall back on). */
 const tfjsOwn = new Map<string, tf.KernelConfig>();
@@ -43,47 +29,63 @@ function runTfjsOwn(name: string, args: { backend: object }): tf.TensorInfo | un
   return k.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
 }
 
-/** A kernel that tries `first` (undefined = not handled) and otherwise runs TF.js wasm's own kernel `name`. */
-function orTfjsOwn<A extends { backend: object }>(name: string, first: (args: A) => tf.TensorInfo | undefined): KernelImpl {
-  return ((args: A) => {
-    const out = first(args) ?? runTfjsOwn(name, args);
-    if (!out) throw new Error(`${name}: TF.js wasm's own kernel is not registered.`);
-    return out;
-  }) as unknown as KernelImpl;
+/** A kernel that always runs `impl`. */
+function always(impl: unknown): KernelEntry {
+  return () => impl as KernelImpl;
 }
 
-const impls: Record<string, KernelImpl> = {
-  // Native kernels (issue 6) when the addon is built, else TF.js's XNNPACK convolution.
-  Conv2D: orTfjsOwn("Conv2D", (args: Parameters<typeof conv2dNative>[1]) => {
+/** A kernel that tries `first` (undefined = not handled) and otherwise runs TF.js wasm's own kernel of its name. */
+function orTfjsOwn<A extends { backend: object }>(first: (args: A) => tf.TensorInfo | undefined): KernelEntry {
+  return (name) =>
+    ((args: A) => {
+      const out = first(args) ?? runTfjsOwn(name, args);
+      if (!out) throw new Error(`${name}: TF.js wasm's own kernel is not registered.`);
+      return out;
+    }) as unknown as KernelImpl;
+}
+
+/** `kernel` on the native addon (issue 6), or undefined (not handled) when the addon is not built or is off. */
+function onAddon<A>(kernel: (addon: NativeAddon, args: A) => tf.TensorInfo | undefined): (args: A) => tf.TensorInfo | undefined {
+  return (args) => {
     const addon = nativeAddon();
-    return addon ? conv2dNative(addon, args) : undefined;
-  }),
-  FusedConv2D: orTfjsOwn("FusedConv2D", (args: Parameters<typeof fusedConv2dNative>[1]) => {
-    const addon = nativeAddon();
-    return addon ? fusedConv2dNative(addon, args) : undefined;
-  }),
-  Conv2DBackpropFilter: ((args: Parameters<typeof conv2DBackpropFilterWasm>[0]) => {
-    const addon = nativeAddon();
-    return (addon ? conv2dBackpropFilterNative(addon, args) : undefined) ?? conv2DBackpropFilterWasm(args);
-  }) as unknown as KernelImpl,
-  Conv2DBackpropInput: ((args: Parameters<typeof conv2DBackpropInputWasm>[0]) => {
-    if (convGradStrategy().input === "native") {
-      const own = runTfjsOwn("Conv2DBackpropInput", args);
-      if (own) return own;
-    }
-    const addon = nativeAddon();
-    return (addon ? conv2dBackpropInputNative(addon, args) : undefined) ?? conv2DBackpropInputWasm(args);
-  }) as unknown as KernelImpl,
-  MaxPoolGrad: maxPoolGradJs as unknown as KernelImpl,
-  UnsortedSegmentSum: unsortedSegmentSumJs as unknown as KernelImpl,
-  Sign: signJs as unknown as KernelImpl,
-  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterJs as unknown as KernelImpl,
-  DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputJs as unknown as KernelImpl,
-  Identity: orTfjsOwn("Identity", identityShared),
-  LeakyRelu: orTfjsOwn("LeakyRelu", leakyReluNative),
-  [LEAKY_RELU_GRAD]: leakyReluGradJs as unknown as KernelImpl,
-  Sum: orTfjsOwn("Sum", sumInnerAxesNative),
-};
+    return addon ? kernel(addon, args) : undefined;
+  };
+}
+
+const backpropFilterNative = onAddon(conv2dBackpropFilterNative);
+const backpropInputNative = onAddon(conv2dBackpropInputNative);
+
+/** Every kernel this package installs on wasm, by name: adding a kernel is one entry here. */
+const KERNELS = {
+  // Native kernels when the addon is built, else TF.js's XNNPACK convolution.
+  Conv2D: orTfjsOwn(onAddon(conv2dNative)),
+  FusedConv2D: orTfjsOwn(onAddon(fusedConv2dNative)),
+  // Native kernels when the addon is built, else compositions of wasm kernels (./wasm/conv2d-grad).
+  Conv2DBackpropFilter: always((args: Parameters<typeof conv2DBackpropFilterWasm>[0]) => backpropFilterNative(args) ?? conv2DBackpropFilterWasm(args)),
+  Conv2DBackpropInput: (name) =>
+    ((args: Parameters<typeof conv2DBackpropInputWasm>[0]) => {
+      if (convGradStrategy().input === "native") {
+        const own = runTfjsOwn(name, args);
+        if (own) return own;
+      }
+      return backpropInputNative(args) ?? conv2DBackpropInputWasm(args);
+    }) as unknown as KernelImpl,
+  MaxPoolGrad: always(maxPoolGradJs),
+  UnsortedSegmentSum: always(unsortedSegmentSumJs),
+  Sign: always(signJs),
+  DepthwiseConv2dNativeBackpropFilter: always(depthwiseBackpropFilterJs),
+  DepthwiseConv2dNativeBackpropInput: always(depthwiseBackpropInputJs),
+  Identity: orTfjsOwn(identityShared),
+  LeakyRelu: orTfjsOwn(leakyReluNative),
+  [LEAKY_RELU_GRAD]: always(leakyReluGradJs),
+  Sum: orTfjsOwn(sumInnerAxesNative),
+} satisfies Record<string, KernelEntry>;
+
+/** The kernels this package installs on the wasm backend (added where missing, replaced where wrong or slow). */
+export const WASM_KERNEL_OVERRIDES: readonly string[] = Object.keys(KERNELS);
+
+/** The installed kernel functions, built once (so that installing again finds them already registered). */
+const impls = new Map<string, KernelImpl>(Object.entries(KERNELS).map(([name, entry]: [string, KernelEntry]) => [name, entry(name)]));
 
 /**
  * Registers TF.js core's gradients (not registered by `@tensorflow/tfjs-core` alone; see
@@ -109,8 +111,7 @@ export async function registerKernelsAndGradients(): Promise<void> {
 
 /** Synchronous core of `registerKernelsAndGradients` (the wasm package must already be imported). */
 export function installWasmKernels(): void {
-  for (const name of WASM_KERNEL_OVERRIDES) {
-    const impl = impls[name]!;
+  for (const [name, impl] of impls) {
     const existing = tf.getKernel(name, "wasm");
     if (existing?.kernelFunc === (impl as unknown as tf.KernelFunc)) continue;
     if (existing) {

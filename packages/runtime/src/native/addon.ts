@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The native convolution kernels (native/ebjdat_native.c), when built and loadable. */
+/** The native kernels (the N-API addon built from native/*.c, entries in native/addon.c), when built and loadable. */
 export interface NativeAddon {
   info(): { blas: string; threads: number };
   configure(blas: string, threads: number): { blas: string; threads: number };
