@@ -31,6 +31,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { workspacePackages } from "./lib/workspace.mjs";
 
 const self = fileURLToPath(import.meta.url);
 const repo = resolve(dirname(self), "..");
@@ -158,22 +159,6 @@ export function normaliseDeclarations(text, fileName = "index.d.ts") {
   return sections.join("\n\n") + "\n";
 }
 
-/** Public packages under packages/ and apps/ of `root`: { dir, manifest }. */
-function publicPackages(root) {
-  const out = [];
-  for (const group of ["packages", "apps"]) {
-    const base = join(root, group);
-    if (!existsSync(base)) continue;
-    for (const name of readdirSync(base).sort()) {
-      const file = join(base, name, "package.json");
-      if (!existsSync(file)) continue;
-      const manifest = JSON.parse(readFileSync(file, "utf8"));
-      if (manifest.private !== true) out.push({ dir: join(base, name), manifest });
-    }
-  }
-  return out;
-}
-
 /** Newest modification time under a folder (0 when absent). */
 function newestMtime(dir) {
   if (!existsSync(dir)) return 0;
@@ -284,7 +269,7 @@ function writeAtomic(file, text) {
 
 /** Writes or checks every report under `root`. Returns the exit code. */
 function runReports(root, check) {
-  const pkgs = publicPackages(root);
+  const pkgs = workspacePackages(root, { publicOnly: true });
   if (pkgs.length === 0) {
     console.error(`api-report: no public packages under ${root}`);
     return 1;
@@ -335,7 +320,7 @@ function runReports(root, check) {
  * must pass (exit 0); a changed signature must fail (exit 1) with a diff and the update command.
  */
 function selfTest() {
-  const pkg = publicPackages(repo).find((p) => existsSync(join(p.dir, "dist", "index.d.ts")) && readFileSync(join(p.dir, "dist", "index.d.ts"), "utf8").includes("declare function"));
+  const pkg = workspacePackages(repo, { publicOnly: true }).find((p) => existsSync(join(p.dir, "dist", "index.d.ts")) && readFileSync(join(p.dir, "dist", "index.d.ts"), "utf8").includes("declare function"));
   if (!pkg) throw new Error("self-test: no built package with a declared function (run `pnpm build` first)");
   const tmp = mkdtempSync(join(tmpdir(), "ebjdat-api-report-"));
   const check = (what, expectCode, expectOutput = []) => {
@@ -350,6 +335,7 @@ function selfTest() {
     const base = pkg.dir.split(/[\\/]/).pop();
     const dir = join(tmp, "packages", base);
     mkdirSync(join(dir, "dist"), { recursive: true });
+    cpSync(join(repo, "pnpm-workspace.yaml"), join(tmp, "pnpm-workspace.yaml"));
     cpSync(join(pkg.dir, "package.json"), join(dir, "package.json"));
     const dts = readFileSync(join(pkg.dir, "dist", "index.d.ts"), "utf8");
     const write = (text) => {

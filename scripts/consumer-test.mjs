@@ -41,6 +41,7 @@ import { globalCliTarball, installedCopies, NO_EBJDAT_REGISTRY } from "./consume
 import { manifestProblems, undeclaredImports } from "./consumer/manifest-checks.mjs";
 import { runReadmeExamples } from "./consumer/readme-examples.mjs";
 import { pnpmCommand } from "./lib/pnpm.mjs";
+import { missingBuildOutput, workspacePackages } from "./lib/workspace.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = resolve(process.env.EBJDAT_SHARED ?? join(repo, "..", "shared"));
@@ -82,32 +83,11 @@ function run(cmd, args, { cwd, env, show = false, input } = {}) {
   return r.stdout ?? "";
 }
 
-/** Public packages of the workspace (packages/* and apps/* without "private": true). */
-function publicPackages() {
-  const out = [];
-  for (const group of ["packages", "apps"]) {
-    const root = join(repo, group);
-    if (!existsSync(root)) continue;
-    for (const name of readdirSync(root).sort()) {
-      const file = join(root, name, "package.json");
-      if (!existsSync(file)) continue;
-      const manifest = JSON.parse(readFileSync(file, "utf8"));
-      if (manifest.private !== true) out.push({ dir: join(root, name), manifest });
-    }
-  }
-  return out;
-}
-
 async function main() {
   const packages = await step("find the public packages and their build output", () => {
-    const pkgs = publicPackages();
+    const pkgs = workspacePackages(repo, { publicOnly: true });
     if (pkgs.length === 0) fail("no public packages found");
-    const missing = [];
-    for (const { dir, manifest } of pkgs) {
-      for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", ...Object.values(manifest.bin ?? {})]) {
-        if (!existsSync(join(dir, f))) missing.push(`${manifest.name}: ${f}`);
-      }
-    }
+    const missing = missingBuildOutput(pkgs);
     if (missing.length > 0) fail(`build output missing (run \`pnpm build\` first):\n  ${missing.join("\n  ")}`);
     if (!existsSync(join(shared, "vectors", "models", "sadajem_wrn10_1_bn_stats.safetensors"))) {
       fail(`shared reference folder not found at ${shared} (set EBJDAT_SHARED)`);

@@ -5,8 +5,8 @@
  *
  *   node scripts/release-check.mjs [--self-test] [--keep]
  *
- * 1. copies the workspace manifests (root package.json, pnpm-workspace.yaml, every
- *    packages/* and apps/* package.json and CHANGELOG.md) and .changeset/ into a temporary folder;
+ * 1. copies the workspace manifests (root package.json, pnpm-workspace.yaml, the package.json and
+ *    CHANGELOG.md of every workspace package) and .changeset/ into a temporary folder;
  * 2. reads the pending changesets (.changeset/*.md but README.md) and the bump each asks for;
  * 3. runs the repository's `changeset version` there (no git needed: config "commit": false);
  * 4. checks: every changeset was consumed; every public package named by a changeset got exactly
@@ -26,24 +26,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { satisfiesCaret } from "./consumer/global-cli.mjs";
+import { workspacePackages } from "./lib/workspace.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const BUMPS = ["patch", "minor", "major"];
-
-/** Workspace packages of `root` (packages/* and apps/*): [{ rel, manifest }]. */
-function workspacePackages(root) {
-  const out = [];
-  for (const group of ["packages", "apps"]) {
-    const base = join(root, group);
-    if (!existsSync(base)) continue;
-    for (const name of readdirSync(base).sort()) {
-      const file = join(base, name, "package.json");
-      if (existsSync(file)) out.push({ rel: `${group}/${name}`, manifest: JSON.parse(readFileSync(file, "utf8")) });
-    }
-  }
-  return out;
-}
 
 /** The pending changesets of a .changeset folder: [{ file, releases: Map(name -> bump), summary }]. */
 export function pendingChangesets(dir) {

@@ -18,10 +18,11 @@
  *    has no dry run of its own.)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pnpmCommand } from "./lib/pnpm.mjs";
+import { missingBuildOutput, workspacePackages } from "./lib/workspace.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -65,24 +66,7 @@ if (pending.length > 0) {
 }
 
 // `files` ships dist/ only: never publish (or dry-run) a package whose build output is missing
-const missing = [];
-for (const group of ["packages", "apps"]) {
-  let names = [];
-  try {
-    names = readdirSync(join(repo, group));
-  } catch {
-    continue;
-  }
-  for (const name of names) {
-    const dir = join(repo, group, name);
-    if (!existsSync(join(dir, "package.json"))) continue;
-    const m = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    if (m.private === true) continue;
-    for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", ...Object.values(m.bin ?? {})]) {
-      if (!existsSync(join(dir, f))) missing.push(`${m.name}: ${f}`);
-    }
-  }
-}
+const missing = missingBuildOutput(workspacePackages(repo, { publicOnly: true }));
 if (missing.length > 0) {
   console.error(`\nrelease FAILED: build output missing (run \`pnpm build\`):\n  ${missing.join("\n  ")}`);
   process.exit(1);

@@ -1,11 +1,17 @@
 // One-off scaffolding helper kept for adding packages with the common layout:
 //   node scripts/scaffold.mjs <dir> <name> "<description>" [dep ...]
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { workspacePackages } from "./lib/workspace.mjs";
 const [dir, name, description, ...deps] = process.argv.slice(2);
 if (!dir || !name || !description) { console.error("usage: scaffold <dir> <name> <description> [deps]"); process.exit(2); }
+const known = workspacePackages();
+const taken = known.find((p) => p.manifest.name === name && p.dir !== resolve(dir));
+if (taken) { console.error(`scaffold: ${name} is already the package in ${taken.rel}`); process.exit(2); }
+const unknownDeps = deps.filter((d) => !known.some((p) => p.manifest.name === d));
+if (unknownDeps.length) { console.error(`scaffold: ${unknownDeps.join(", ")} not a workspace package (known: ${known.map((p) => p.manifest.name).join(", ")})`); process.exit(2); }
 mkdirSync(join(dir, "src"), { recursive: true });
-const isPrivate = name === "@ebjdat/bench" || name === "@ebjdat/testing";
+const isPrivate = name === "@ebjdat/bench" || name === "@ebjdat/testing" || name === "@ebjdat/tools";
 const pkg = {
   name, version: "0.0.0", description, license: "MIT", type: "module",
   ...(isPrivate ? { private: true } : {}),

@@ -25,10 +25,11 @@
  *   node scripts/consumer/readme-examples.mjs <project dir> [package name or folder ...]
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { workspacePackages } from "../lib/workspace.mjs";
 
 export const MARKER = "<!-- example: runs in scripts/consumer/readme-examples.mjs -->";
 export const DEFAULT_TIMEOUT_S = 120;
@@ -163,18 +164,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error("usage: node scripts/consumer/readme-examples.mjs <consumer project with node_modules> [package ...]");
     process.exit(2);
   }
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const packages = [];
-  for (const group of ["packages", "apps"]) {
-    const root = join(repo, group);
-    if (!existsSync(root)) continue;
-    for (const d of readdirSync(root).sort()) {
-      const f = join(root, d, "package.json");
-      if (!existsSync(f)) continue;
-      const m = JSON.parse(readFileSync(f, "utf8"));
-      if (m.private !== true && (only.length === 0 || only.includes(m.name) || only.includes(d))) packages.push({ name: m.name, readme: join(root, d, "README.md") });
-    }
-  }
+  const packages = workspacePackages(undefined, { publicOnly: true })
+    .filter(({ dir, manifest }) => only.length === 0 || only.includes(manifest.name) || only.includes(basename(dir)))
+    .map(({ dir, manifest }) => ({ name: manifest.name, readme: join(dir, "README.md") }));
   const app = resolve(appArg);
   mkdirSync(app, { recursive: true });
   try {

@@ -1,13 +1,14 @@
 // Reduced checks against the official fra31/auto-attack results on the adversarially trained
-// WRN-16-2 (shared/vectors/autoattack/README.md). The full comparison is src/bench/reference.ts.
+// WRN-16-2 (shared/vectors/autoattack/README.md). The full comparison is tools/src/attacks/reference.ts
+// (`pnpm --filter @ebjdat/tools attacks:reference`).
 import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend, type LogitsFn } from "@ebjdat/runtime";
 import { loadModel, type WideResNet } from "@ebjdat/models";
-import { maxAbsRelError, sharedPath } from "@ebjdat/testing";
+import { readCifarBinaryFile, subset, toUnitFloat } from "@ebjdat/data";
+import { maxAbsRelError, readF32NchwAsNhwc, sharedPath } from "@ebjdat/testing";
 import { runAttack } from "./runAttack";
-import { readCifarRecords, readNchwF32 } from "./bench/cifar";
 import { argmaxRows, gatherInt, gatherRows, logitsOf } from "./modelEval";
 
 interface Ref {
@@ -30,7 +31,8 @@ describe.skipIf(!slowOk)("official AutoAttack reference (subset)", () => {
     ref = JSON.parse(readFileSync(sharedPath("vectors/autoattack/reference.json"), "utf8")) as Ref;
     wrn = (await loadModel(sharedPath("vectors/autoattack/model.safetensors"))).model;
     f = wrn.toLogitsFn("eval");
-    data = readCifarRecords(sharedPath("data/cifar10/test.bin"), 0, 200);
+    const first = subset(readCifarBinaryFile(sharedPath("data/cifar10/test.bin")), Array.from({ length: 200 }, (_, i) => i));
+    data = { x: toUnitFloat(first.images), y: first.labels };
   });
   afterAll(() => wrn?.dispose());
 
@@ -43,7 +45,7 @@ describe.skipIf(!slowOk)("official AutoAttack reference (subset)", () => {
   });
 
   it("the official adversarial images are misclassified as the official run says", () => {
-    const adv = readNchwF32(sharedPath("vectors/autoattack/adv_standard.bin"));
+    const adv = readF32NchwAsNhwc("vectors/autoattack/adv_standard.bin", [3, 32, 32]);
     const k = adv.length / D;
     const pred = argmaxRows(logitsOf(f, adv, k, [32, 32, 3]), 10);
     const mismatch = ref.standard.adv_examples.official_adv_pred.filter((p, i) => p !== pred[i]).length;

@@ -6,12 +6,12 @@ import { readCifarArchive, readCifarBinaryFile, readCifarDirectory } from "./cif
 import { writeTar } from "./tar";
 import { writePy2Pickle } from "./test-pickle-writer";
 import { loadDataset } from "./specs";
-import { sharedData, tempDir } from "./test-helpers";
+import { sharedPath, tempDir } from "@ebjdat/testing";
 
 const REC = 3073;
 /** Records [a, b) of the shared exact test file. */
 function records(a: number, b: number): Uint8Array {
-  return readFileSync(sharedData("cifar10/test.bin")).subarray(a * REC, b * REC);
+  return readFileSync(sharedPath("data", "cifar10/test.bin")).subarray(a * REC, b * REC);
 }
 function split(recs: Uint8Array): { labels: number[]; data: Uint8Array } {
   const n = recs.length / REC;
@@ -79,7 +79,7 @@ describe("CIFAR archives (synthetic, official layouts)", () => {
         expect(tr.classNames).toEqual(want.classNames);
         const te = readCifarArchive(f, { split: "test" });
         expect(te.n).toBe(4);
-        expect(Array.from(te.labels)).toEqual(Array.from(readFileSync(sharedData("cifar10/test.bin")).filter((_, i) => i % REC === 0).subarray(100, 104)));
+        expect(Array.from(te.labels)).toEqual(Array.from(readFileSync(sharedPath("data", "cifar10/test.bin")).filter((_, i) => i % REC === 0).subarray(100, 104)));
       }
       // extracted python folder
       mkdirSync(join(dir, "x", "cifar-10-batches-py"), { recursive: true });

@@ -7,7 +7,7 @@ import { DataLoader, epochBatches } from "./loader";
 import { classBalancedSubset, split } from "./subsets";
 import { readCifarBinaryFile } from "./cifar";
 import { loadImageFolder } from "./imagefolder";
-import { sharedData } from "./test-helpers";
+import { sharedPath } from "@ebjdat/testing";
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
@@ -113,7 +113,7 @@ describe("reflect-pad crop and flip", () => {
 
 describe("batchTensor, DataLoader, subsets", () => {
   it("batchTensor gives v/255 NHWC float32 and the labels", () => {
-    const ds = readCifarBinaryFile(sharedData("cifar10/test.bin"));
+    const ds = readCifarBinaryFile(sharedPath("data", "cifar10/test.bin"));
     const b = batchTensor(ds, [1, 0]);
     expect(b.x.shape).toEqual([2, 32, 32, 3]);
     expect(b.x.dtype).toBe("float32");
@@ -164,9 +164,9 @@ describe("batchTensor, DataLoader, subsets", () => {
   });
 
   it("classBalancedSubset(train-balanced, 12) is cifar10-mini; random subsets and split are balanced and seeded", () => {
-    const bal = readCifarBinaryFile(sharedData("cifar10/train-balanced.bin"));
+    const bal = readCifarBinaryFile(sharedPath("data", "cifar10/train-balanced.bin"));
     const sub = classBalancedSubset(bal, 12);
-    const mini = loadImageFolder(sharedData("imagefolder/cifar10-mini"));
+    const mini = loadImageFolder(sharedPath("data", "imagefolder/cifar10-mini"));
     const order = mini.files!.map((f, i) => [parseInt(f.split("/")[1]!, 10), i] as const).sort((a, b) => a[0] - b[0]);
     const size = 3072;
     order.forEach(([, mi], k) => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readCifarBinaryFile, parseCifarRecords } from "./cifar";
 import { classCounts } from "./dataset";
 import { DataError } from "./errors";
-import { sharedData, tempDir } from "./test-helpers";
+import { sharedPath, tempDir } from "@ebjdat/testing";
 
 function pixel(images: Uint8Array, n: number, c: number, y: number, x: number): number {
   return images[((n * 32 + y) * 32 + x) * 3 + c]!;
@@ -12,7 +12,7 @@ function pixel(images: Uint8Array, n: number, c: number, y: number, x: number): 
 
 describe("CIFAR-10 binary records (shared offline files)", () => {
   it("test.bin: labels, record 0 pixels, sums and class counts from the data README", () => {
-    const ds = readCifarBinaryFile(sharedData("cifar10/test.bin"), { md5: "371f65da31ad652f5e24b3699a3e6515" });
+    const ds = readCifarBinaryFile(sharedPath("data", "cifar10/test.bin"), { md5: "371f65da31ad652f5e24b3699a3e6515" });
     expect(ds.n).toBe(1000);
     expect([ds.height, ds.width, ds.channels]).toEqual([32, 32, 3]);
     expect(Array.from(ds.labels.subarray(0, 20))).toEqual([3, 8, 8, 0, 6, 6, 1, 6, 3, 1, 0, 9, 5, 7, 9, 8, 5, 7, 8, 6]);
@@ -31,7 +31,7 @@ describe("CIFAR-10 binary records (shared offline files)", () => {
   });
 
   it("train-balanced.bin: record 0 is official training image 0 (a frog)", () => {
-    const ds = readCifarBinaryFile(sharedData("cifar10/train-balanced.bin"), { expectedRecords: 5000 });
+    const ds = readCifarBinaryFile(sharedPath("data", "cifar10/train-balanced.bin"), { expectedRecords: 5000 });
     expect(ds.labels[0]).toBe(6);
     const row = (c: number) => Array.from({ length: 8 }, (_, x) => pixel(ds.images, 0, c, 0, x));
     expect(row(0)).toEqual([59, 43, 50, 68, 98, 119, 139, 145]);
@@ -46,7 +46,7 @@ describe("CIFAR binary parsing: bad input", () => {
   it("a truncated file names the file and the record size", () => {
     const { dir, cleanup } = tempDir();
     try {
-      const bytes = readFileSync(sharedData("cifar10/test.bin")).subarray(0, 3073 * 3 + 100);
+      const bytes = readFileSync(sharedPath("data", "cifar10/test.bin")).subarray(0, 3073 * 3 + 100);
       const f = join(dir, "cut.bin");
       writeFileSync(f, bytes);
       expect(() => readCifarBinaryFile(f)).toThrow(DataError);
@@ -60,7 +60,7 @@ describe("CIFAR binary parsing: bad input", () => {
   it("a wrong checksum is an error naming both digests", () => {
     const { dir, cleanup } = tempDir();
     try {
-      const bytes = new Uint8Array(readFileSync(sharedData("cifar10/test.bin")));
+      const bytes = new Uint8Array(readFileSync(sharedPath("data", "cifar10/test.bin")));
       bytes[5000] ^= 1;
       const f = join(dir, "test.bin");
       writeFileSync(f, bytes);

@@ -8,7 +8,7 @@ import { encodeJpeg, encodePng, resizeArea, decodeImage } from "./image";
 import { md5Hex } from "./md5";
 import { readTarFile, writeTar } from "./tar";
 import { loadTinyImageNet } from "./tinyimagenet";
-import { sharedData, tempDir } from "./test-helpers";
+import { sharedPath, tempDir } from "@ebjdat/testing";
 import { loadDataset } from "./specs";
 
 function solid(w: number, h: number, f: (x: number, y: number, c: number) => number): Uint8Array {
@@ -19,19 +19,19 @@ function solid(w: number, h: number, f: (x: number, y: number, c: number) => num
 
 describe("ImageFolder: the shared cifar10-mini tree and tar", () => {
   it("the tree's files match the README md5 of their sorted concatenation", () => {
-    const root = sharedData("imagefolder/cifar10-mini");
+    const root = sharedPath("data", "imagefolder/cifar10-mini");
     const parts: Buffer[] = [];
     for (const c of readdirSync(root).sort()) for (const f of readdirSync(join(root, c)).sort()) parts.push(readFileSync(join(root, c, f)));
     expect(parts.length).toBe(120);
     expect(md5Hex(Buffer.concat(parts))).toBe("d01cfd324d833abf11cf5d0a16c25767");
-    expect(md5Hex(readFileSync(sharedData("imagefolder/cifar10-mini.tar")))).toBe("aeda78ee4f9444c6184cc53218bf64b2");
-    expect(readTarFile(sharedData("imagefolder/cifar10-mini.tar")).length).toBe(131);
+    expect(md5Hex(readFileSync(sharedPath("data", "imagefolder/cifar10-mini.tar")))).toBe("aeda78ee4f9444c6184cc53218bf64b2");
+    expect(readTarFile(sharedPath("data", "imagefolder/cifar10-mini.tar")).length).toBe(131);
   });
 
   it("PNG tree == tar == train-balanced records with the same official index", () => {
-    const tree = loadImageFolder(sharedData("imagefolder/cifar10-mini"));
-    const tar = loadImageFolder(sharedData("imagefolder/cifar10-mini.tar"));
-    const bal = readCifarBinaryFile(sharedData("cifar10/train-balanced.bin"));
+    const tree = loadImageFolder(sharedPath("data", "imagefolder/cifar10-mini"));
+    const tar = loadImageFolder(sharedPath("data", "imagefolder/cifar10-mini.tar"));
+    const bal = readCifarBinaryFile(sharedPath("data", "cifar10/train-balanced.bin"));
     expect(tree.n).toBe(120);
     expect(tree.classNames).toEqual(bal.classNames);
     expect(classCounts(tree)).toEqual(new Array(10).fill(12));

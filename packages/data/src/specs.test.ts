@@ -10,9 +10,9 @@ import { downloadFile } from "./download";
 import { md5Hex } from "./md5";
 import { writeTar } from "./tar";
 import { encodePng } from "./image";
-import { sharedData, tempDir } from "./test-helpers";
+import { sharedPath, tempDir } from "@ebjdat/testing";
 
-const dataDir = sharedData();
+const dataDir = sharedPath("data");
 
 describe("dataset specs on the shared offline data", () => {
   it("cifar10-exact-test, cifar10-jpeg-test, cifar10-train-balanced, cifar10-train-exact", async () => {
@@ -76,7 +76,7 @@ describe("dataset specs on the shared offline data", () => {
     const { dir, cleanup } = tempDir();
     try {
       mkdirSync(join(dir, "cifar10"));
-      const bytes = new Uint8Array(readFileSync(sharedData("cifar10/test.bin")));
+      const bytes = new Uint8Array(readFileSync(sharedPath("data", "cifar10/test.bin")));
       bytes[1] ^= 0xff;
       writeFileSync(join(dir, "cifar10", "test.bin"), bytes);
       await expect(loadDataset("cifar10-exact-test", { dataDir: dir })).rejects.toThrow(/test\.bin: checksum mismatch: expected md5 371f65da31ad652f5e24b3699a3e6515/);
@@ -94,7 +94,7 @@ describe("imagefolder:<path> spec and the decoded-tensor cache", () => {
     const { dir, cleanup } = tempDir();
     try {
       const root = join(dir, "imgs");
-      cpSync(sharedData("imagefolder/cifar10-mini"), root, { recursive: true });
+      cpSync(sharedPath("data", "imagefolder/cifar10-mini"), root, { recursive: true });
       const cacheDir = join(dir, "cache");
       const spec = `imagefolder:${root}`;
       const a = await loadDataset(spec, { dataDir, cacheDir });

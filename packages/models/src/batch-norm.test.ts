@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend, Rng } from "@ebjdat/runtime";
+import { relL2Error } from "@ebjdat/testing";
 import { BatchNorm2d, channelSum } from "./batch-norm";
-import { relL2 } from "./test-helpers";
 
 /** Float64 per-channel statistics of NHWC data. */
 function stats64(data: Float32Array, c: number): { mean: number[]; varB: number[]; n: number } {
@@ -38,7 +38,7 @@ describe("BatchNorm2d (PyTorch semantics, spec 0.2)", () => {
   it("channelSum matches a float64 sum", () => {
     const s = channelSum(x);
     const ref = stats64(xData, C).mean.map((m) => m * (xData.length / C));
-    expect(relL2(s.dataSync(), ref)).toBeLessThan(1e-6);
+    expect(relL2Error(s.dataSync(), ref)).toBeLessThan(1e-6);
     s.dispose();
   });
 
@@ -50,7 +50,7 @@ describe("BatchNorm2d (PyTorch semantics, spec 0.2)", () => {
     const y = bn.apply(x, "eval");
     const yd = y.dataSync();
     const ref = Array.from(xData, (v, i) => ((v - rm[i % C]!) / Math.sqrt(rv[i % C]! + 1e-5)) * g[i % C]! + b[i % C]!);
-    expect(relL2(yd, ref)).toBeLessThan(1e-6);
+    expect(relL2Error(yd, ref)).toBeLessThan(1e-6);
     expect(bn.numBatchesTracked).toBe(0);
     y.dispose();
   });
@@ -63,12 +63,12 @@ describe("BatchNorm2d (PyTorch semantics, spec 0.2)", () => {
     const { mean, varB, n } = stats64(xData, C);
     const y = bn.apply(x, "train");
     const ref = Array.from(xData, (v, i) => ((v - mean[i % C]!) / Math.sqrt(varB[i % C]! + 1e-5)) * g[i % C]! + b[i % C]!);
-    expect(relL2(y.dataSync(), ref)).toBeLessThan(1e-6);
+    expect(relL2Error(y.dataSync(), ref)).toBeLessThan(1e-6);
     y.dispose();
     const wantMean = rm0.map((r, k) => 0.1 * r + 0.9 * mean[k]!);
     const wantVar = rv0.map((r, k) => 0.1 * r + 0.9 * varB[k]! * (n / (n - 1)));
-    expect(relL2(bn.runningMean.dataSync(), wantMean)).toBeLessThan(1e-6);
-    expect(relL2(bn.runningVar.dataSync(), wantVar)).toBeLessThan(1e-6);
+    expect(relL2Error(bn.runningMean.dataSync(), wantMean)).toBeLessThan(1e-6);
+    expect(relL2Error(bn.runningVar.dataSync(), wantVar)).toBeLessThan(1e-6);
     expect(bn.numBatchesTracked).toBe(1);
   });
 
@@ -85,7 +85,7 @@ describe("BatchNorm2d (PyTorch semantics, spec 0.2)", () => {
       return out;
     });
     const y = bn.apply(x, "train-frozen");
-    expect(relL2(y.dataSync(), yTrain.dataSync())).toBeLessThan(1e-7);
+    expect(relL2Error(y.dataSync(), yTrain.dataSync())).toBeLessThan(1e-7);
     expect(Array.from(bn.runningMean.dataSync())).toEqual(rm0);
     expect(Array.from(bn.runningVar.dataSync())).toEqual(rv0);
     expect(bn.numBatchesTracked).toBe(before + 1);
@@ -111,11 +111,11 @@ describe("BatchNorm2d (PyTorch semantics, spec 0.2)", () => {
       const k = i % C;
       return ((g[k]! / Math.sqrt(varB[k]! + 1e-5)) / n) * (n * rData[i]! - sumDy[k]! - xh[i]! * sumDyXh[k]!);
     });
-    expect(relL2(dx.dataSync(), ref)).toBeLessThan(1e-5);
+    expect(relL2Error(dx.dataSync(), ref)).toBeLessThan(1e-5);
     // parameter gradients through tf.variableGrads: dγ = Σ dy·x̂, dβ = Σ dy
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(bn.apply(x, "train-frozen"), r)) as tf.Scalar, [bn.weight, bn.bias]);
-    expect(relL2(grads[bn.weight.name]!.dataSync(), sumDyXh)).toBeLessThan(1e-5);
-    expect(relL2(grads[bn.bias.name]!.dataSync(), sumDy)).toBeLessThan(1e-5);
+    expect(relL2Error(grads[bn.weight.name]!.dataSync(), sumDyXh)).toBeLessThan(1e-5);
+    expect(relL2Error(grads[bn.bias.name]!.dataSync(), sumDy)).toBeLessThan(1e-5);
     tf.dispose([r, dx, value, ...Object.values(grads)]);
   });
 

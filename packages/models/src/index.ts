@@ -3,13 +3,13 @@
  * official checkpoint import (.pt / .pth / .safetensors) and TF.js-format save/load.
  */
 export { WideResNet, createWideResNet } from "./wide-resnet";
-export type { ParamEntry, ParamLayout, WrnActivations } from "./wide-resnet";
+export type { WrnActivations } from "./wide-resnet";
 export { BatchNorm2d, BN_MODES, channelSum, checkMode } from "./batch-norm";
 export type { BnMode, BatchNormOptions } from "./batch-norm";
 export { resolveConfig, blocksPerStage, stageWidths, WRN_DEFAULTS } from "./config";
 export type { WideResNetConfig, ResolvedWideResNetConfig, NormKind } from "./config";
 export { exportStateDict, importStateDict, inferConfig, isIgnoredKey, withYopoAliases } from "./state-dict";
-export type { StateDict } from "./state-dict";
+export type { ParamEntry, ParamLayout, StateDict, StateDictModel } from "./state-dict";
 export { loadModel, saveModel, modelFromStateDict } from "./load-model";
 export type { LoadedModel, LoadModelOptions, ModelSource, ModelSourceKind, SaveModelOptions } from "./load-model";
 export { saveTfjsModel, loadTfjsModel, isTfjsModelDir, TFJS_FORMAT, TFJS_FORMAT_VERSION } from "./tfjs-format";

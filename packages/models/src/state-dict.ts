@@ -1,10 +1,35 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { toFloat32, type RawTensor } from "@ebjdat/formats";
-import type { WideResNetConfig } from "./config";
-import type { ParamEntry, WideResNet } from "./wide-resnet";
+import type { BatchNorm2d } from "./batch-norm";
+import type { ResolvedWideResNetConfig, WideResNetConfig } from "./config";
 
 /** A PyTorch-style state dict: official key → tensor in the official layout. */
 export type StateDict = Map<string, RawTensor>;
+
+/** How a parameter is laid out in the official state dict relative to our variable. */
+export type ParamLayout = "conv" | "linear" | "plain";
+
+/** One entry of the model's parameter table, in official state-dict order. */
+export interface ParamEntry {
+  /** Official state-dict key, e.g. `f.layer1.0.conv1.weight`. */
+  key: string;
+  variable: tf.Variable;
+  /** `conv`: ours HWIO, official OIHW; `linear`: ours [in,out], official [out,in]; `plain`: same. */
+  layout: ParamLayout;
+  /** The BN layer that owns a `running_*` buffer, else undefined. */
+  bn?: BatchNorm2d;
+}
+
+/**
+ * What {@link exportStateDict} and {@link importStateDict} need of a model (a `WideResNet` is
+ * one): its architecture, its parameter table in official state-dict order and its batch-norm
+ * layers by official key prefix (spec 2.1).
+ */
+export interface StateDictModel {
+  readonly config: ResolvedWideResNetConfig;
+  parameterEntries(): readonly ParamEntry[];
+  batchNorms(): Map<string, BatchNorm2d>;
+}
 
 /**
  * Keys that official checkpoints may contain and that the importer ignores (vectors README 4.2,
@@ -46,7 +71,7 @@ function scalarNumber(raw: RawTensor, key: string): number {
  * `{weight, bias, running_mean, running_var, num_batches_tracked (int64 scalar)}`, then
  * `energy_output.*` and `class_output.*`, in the official key order.
  */
-export function exportStateDict(model: WideResNet): StateDict {
+export function exportStateDict(model: StateDictModel): StateDict {
   const out: StateDict = new Map();
   for (const e of model.parameterEntries()) {
     const t = tf.tidy(() => {
@@ -71,7 +96,7 @@ export function exportStateDict(model: WideResNet): StateDict {
  * absent (the counter is then left unchanged). Unknown keys, missing keys and shape mismatches
  * are collected and reported together in one error before anything is assigned.
  */
-export function importStateDict(model: WideResNet, dict: StateDict, source = "state dict"): void {
+export function importStateDict(model: StateDictModel, dict: StateDict, source = "state dict"): void {
   const entries = model.parameterEntries();
   const byKey = new Map(entries.map((e) => [e.key, e]));
   const bnKeys = new Set<string>();

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend, Rng } from "@ebjdat/runtime";
+import { maxAbsRelError } from "@ebjdat/testing";
 import { createWideResNet, PAD1, type WideResNet } from "./wide-resnet";
-import { maxAbsRel } from "./test-helpers";
 
 describe("WideResNet (JEM layout, spec 2.1)", () => {
   let model: WideResNet;
@@ -49,7 +49,7 @@ describe("WideResNet (JEM layout, spec 2.1)", () => {
         const y2 = tf.conv2d(tf.pad(x, PAD1), w, s, "valid");
         const g1 = tf.grads(f1)([x, w]);
         const g2 = tf.grads(f2)([x, w]);
-        return [maxAbsRel(y1.dataSync(), y2.dataSync()), maxAbsRel(g1[0]!.dataSync(), g2[0]!.dataSync()), maxAbsRel(g1[1]!.dataSync(), g2[1]!.dataSync()), y1.shape[1]];
+        return [maxAbsRelError(y1.dataSync(), y2.dataSync()), maxAbsRelError(g1[0]!.dataSync(), g2[0]!.dataSync()), maxAbsRelError(g1[1]!.dataSync(), g2[1]!.dataSync()), y1.shape[1]];
       });
       expect(r[3]).toBe(s === 1 ? 8 : 4);
       for (const e of r.slice(0, 3)) expect(e).toBeLessThan(1e-6);
@@ -78,7 +78,7 @@ describe("WideResNet (JEM layout, spec 2.1)", () => {
     expect(feat.shape).toEqual([2, 64]);
     const head = model.parameterEntries().filter((e) => e.key.startsWith("class_output."));
     const viaHead = tf.tidy(() => tf.add(tf.matMul(feat, head[0]!.variable as tf.Tensor2D), head[1]!.variable));
-    expect(maxAbsRel(viaHead.dataSync(), a.dataSync())).toBeLessThan(1e-6);
+    expect(maxAbsRelError(viaHead.dataSync(), a.dataSync())).toBeLessThan(1e-6);
     tf.dispose([xNet, feat, viaHead]);
     const fn = model.toLogitsFn();
     const c = fn(x);

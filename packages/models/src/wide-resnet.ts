@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng, type LogitsFn } from "@ebjdat/runtime";
 import { BatchNorm2d, checkMode, ownedVariable, type BnMode } from "./batch-norm";
-import { exportStateDict, importStateDict, type StateDict } from "./state-dict";
+import { exportStateDict, importStateDict, type ParamEntry, type StateDict } from "./state-dict";
 import { blocksPerStage, resolveConfig, stageWidths, type ResolvedWideResNetConfig, type WideResNetConfig } from "./config";
 
 /**
@@ -40,20 +40,6 @@ interface Block {
   bn2?: BatchNorm2d;
   conv2: Conv;
   shortcut?: Conv;
-}
-
-/** How a parameter is laid out in the official state dict relative to our variable. */
-export type ParamLayout = "conv" | "linear" | "plain";
-
-/** One entry of the model's parameter table, in official state-dict order. */
-export interface ParamEntry {
-  /** Official state-dict key, e.g. `f.layer1.0.conv1.weight`. */
-  key: string;
-  variable: tf.Variable;
-  /** `conv`: ours HWIO, official OIHW; `linear`: ours [in,out], official [out,in]; `plain`: same. */
-  layout: ParamLayout;
-  /** The BN layer that owns a `running_*` buffer, else undefined. */
-  bn?: BatchNorm2d;
 }
 
 /** Named intermediate outputs of one forward pass (vectors README 4.7). */

@@ -44,3 +44,23 @@ export function readI32(path: string): Int32Array {
 export function readU8(path: string): Uint8Array {
   return new Uint8Array(readRaw(path, 1, "readU8"));
 }
+
+/**
+ * Reads a raw float32 image file stored NCHW (PyTorch's layout, e.g. `vectors/autoattack/adv_standard.bin`
+ * `[K, 3, 32, 32]`) and returns it NHWC (`[K, height, width, channels]`, the layout of every image
+ * tensor here, spec 0.3). `chw` = `[channels, height, width]`; absolute or shared-relative path.
+ */
+export function readF32NchwAsNhwc(path: string, chw: readonly [number, number, number]): Float32Array {
+  const [c, h, w] = chw;
+  if (![c, h, w].every((d) => Number.isInteger(d) && d > 0)) throw new Error(`readF32NchwAsNhwc: chw must be three positive integers, got [${chw.join(", ")}]`);
+  const src = readF32(path);
+  const size = c * h * w;
+  if (src.length % size !== 0) throw new Error(`readF32NchwAsNhwc: ${path} holds ${src.length} float32 values, not a multiple of ${c}*${h}*${w} = ${size}`);
+  const out = new Float32Array(src.length);
+  const plane = h * w;
+  for (let k = 0; k < src.length / size; k++) {
+    const o = k * size;
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < plane; p++) out[o + p * c + ch] = src[o + ch * plane + p]!;
+  }
+  return out;
+}

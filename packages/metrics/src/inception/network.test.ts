@@ -32,7 +32,7 @@ describe("deterministic weights", () => {
   });
 });
 
-describe("FID Inception parity (CI: one full pytorch-fid image + torch-fidelity stem; all 6 images in src/bench/inception-parity.ts)", () => {
+describe("FID Inception parity (CI: one full pytorch-fid image + torch-fidelity stem; all 6 images in tools/src/metrics/inception-parity.ts)", () => {
   let net: FidInception;
   beforeAll(async () => {
     await initBackend({ quiet: true });

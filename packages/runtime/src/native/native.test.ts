@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend";
-import { fill, maxAbsRel } from "../test-utils";
+import { maxAbsRelError } from "@ebjdat/testing";
+import { fill } from "../test-utils";
 import { nativeAddon, nativeKernels, setNativeKernels } from "./addon";
 
 // The native kernels against the cpu backend's own kernels, max|a−r| / (1 + max|r|) ≤ 1e-4,
@@ -78,7 +79,7 @@ describe("native convolution kernels (im2col + SGEMM on the wasm heap)", () => {
         if (!nativeKernels().path) ctx.skip();
         const info = setNativeKernels(true, { blas: mode });
         if (mode === "auto" && info.blas === "builtin") ctx.skip();
-        expect(maxAbsRel(fused(c), ref.get(i)!)).toBeLessThan(TOL);
+        expect(maxAbsRelError(fused(c), ref.get(i)!)).toBeLessThan(TOL);
       });
     });
   }
@@ -108,7 +109,7 @@ describe("native convolution kernels (im2col + SGEMM on the wasm heap)", () => {
     await initBackend({ backend: "cpu", quiet: true });
     const onCpu = run();
     await initBackend({ backend: "wasm", quiet: true });
-    onWasm.forEach((v, i) => expect(maxAbsRel(v, onCpu[i]!)).toBeLessThan(TOL));
+    onWasm.forEach((v, i) => expect(maxAbsRelError(v, onCpu[i]!)).toBeLessThan(TOL));
   });
 
   it("leakyRelu and its fused gradient equal TF.js's composition, NaN included", async () => {
@@ -127,7 +128,7 @@ describe("native convolution kernels (im2col + SGEMM on the wasm heap)", () => {
       expect(Number.isNaN(onWasm[k]![7]!)).toBe(Number.isNaN(onCpu[k]![7]!));
       const a = onWasm[k]!.filter((_, i) => i !== 7);
       const b = onCpu[k]!.filter((_, i) => i !== 7);
-      expect(maxAbsRel(a, b)).toBeLessThan(1e-6);
+      expect(maxAbsRelError(a, b)).toBeLessThan(1e-6);
     }
   });
 
@@ -135,7 +136,7 @@ describe("native convolution kernels (im2col + SGEMM on the wasm heap)", () => {
     if (!nativeKernels().path) ctx.skip();
     for (const threads of [1, 3]) {
       setNativeKernels(true, { blas: "builtin", threads });
-      expect(maxAbsRel(fused(fusedCases[1]!), ref.get(1)!)).toBeLessThan(TOL);
+      expect(maxAbsRelError(fused(fusedCases[1]!), ref.get(1)!)).toBeLessThan(TOL);
     }
     setNativeKernels(true, { blas: "builtin", threads: 0 });
   });
@@ -144,7 +145,7 @@ describe("native convolution kernels (im2col + SGEMM on the wasm heap)", () => {
     const off = setNativeKernels(false);
     expect(off.active).toBe(false);
     if (off.path) expect(off.reason).toMatch(/disabled/);
-    expect(maxAbsRel(fused(fusedCases[0]!), ref.get(0)!)).toBeLessThan(TOL);
+    expect(maxAbsRelError(fused(fusedCases[0]!), ref.get(0)!)).toBeLessThan(TOL);
     setNativeKernels(true);
   });
 

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend";
-import { fill, maxAbsRel } from "../test-utils";
+import { maxAbsRelError } from "@ebjdat/testing";
+import { fill } from "../test-utils";
 import { nativeKernels, setNativeKernels } from "../native/addon";
 import { convGradStrategy, setConvGradStrategy, type ConvGradStrategy } from "./conv2d-grad";
 
@@ -95,9 +96,9 @@ describe("wasm Conv2D gradients equal the cpu backend's kernels", () => {
         expect(tf.getBackend()).toBe("wasm");
         const got = convGrads(c);
         const r = ref.get(c)!;
-        expect(maxAbsRel(got.y, r.y)).toBeLessThan(TOL);
-        expect(maxAbsRel(got.dx, r.dx)).toBeLessThan(TOL);
-        expect(maxAbsRel(got.dw, r.dw)).toBeLessThan(TOL);
+        expect(maxAbsRelError(got.y, r.y)).toBeLessThan(TOL);
+        expect(maxAbsRelError(got.dx, r.dx)).toBeLessThan(TOL);
+        expect(maxAbsRelError(got.dw, r.dw)).toBeLessThan(TOL);
       });
     }
   }
@@ -119,6 +120,6 @@ describe("wasm Conv2D gradients equal the cpu backend's kernels", () => {
     await initBackend({ backend: "cpu", quiet: true });
     const onCpu = run();
     await initBackend({ backend: "wasm", quiet: true });
-    for (let i = 0; i < 3; i++) expect(maxAbsRel(onWasm[i]!, onCpu[i]!)).toBeLessThan(TOL);
+    for (let i = 0; i < 3; i++) expect(maxAbsRelError(onWasm[i]!, onCpu[i]!)).toBeLessThan(TOL);
   });
 });

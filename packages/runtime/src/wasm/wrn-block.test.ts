@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend";
-import { fill, maxAbsRel } from "../test-utils";
+import { maxAbsRelError } from "@ebjdat/testing";
+import { fill } from "../test-utils";
 
 // A small pre-activation WRN-like block: conv+bias, batch-stat BN from tf ops, leakyRelu 0.2,
 // strided conv, 1x1 strided shortcut, global mean, dense, softmax cross-entropy. Its loss, input
@@ -76,7 +77,7 @@ describe("WRN-like block on wasm", () => {
     const got = gradients();
     const names = ["loss", "x", ...KEYS];
     got.forEach((g, i) => {
-      const err = maxAbsRel(g, ref[i]!);
+      const err = maxAbsRelError(g, ref[i]!);
       expect(err, `${names[i]}: ${err}`).toBeLessThan(TOL);
     });
   });

@@ -2,14 +2,12 @@
  * Per-kernel timings of the convolutions of a WRN-16-2 at batch 64 (forward, input gradient,
  * filter gradient) on wasm with this package's kernels, wasm's own Conv2DBackpropInput, and
  * the cpu backend, measured in one run; then a `tf.profile` of a full forward + backward of
- * the WRN-16-2 conv stack on wasm. Run: `pnpm exec tsx src/bench/kernels.ts [--batch 64]
- * [--reps 3] [--no-cpu] [--native]`. The wasm kernels are timed with the native addon off;
+ * the WRN-16-2 conv stack on wasm. Run: `pnpm --filter @ebjdat/tools runtime:kernels [--batch 64]
+ * [--reps 3] [--cpu-batch 2] [--no-cpu] [--native]`. The wasm kernels are timed with the native addon off;
  * `--native` times the native kernels in the "ours" columns instead.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backend";
-import { setNativeKernels } from "../native/addon";
-import { setConvGradStrategy } from "../wasm/conv2d-grad";
+import { initBackend, setConvGradStrategy, setNativeKernels } from "@ebjdat/runtime";
 
 interface Shape {
   name: string;

@@ -1,9 +1,9 @@
-// FID Inception throughput benchmark (not a test): `pnpm exec tsx src/bench/inception.ts [--images N] [--batch B] [--weights file.pth]`.
+// FID Inception throughput (not a test): `pnpm --filter @ebjdat/tools metrics:inception-speed [--images N] [--batch B] [--weights file.pth]`.
 // Measures images/s of the pool3 features (pytorch-fid pipeline: 32x32 → 299 resize + network) on the
 // active backend (EBJDAT_BACKEND), with the deterministic weights unless --weights is given (same cost).
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "@ebjdat/runtime";
-import { FidInception, deterministicInceptionWeights, loadInceptionWeights, preprocessPytorchFid } from "../index";
+import { FidInception, deterministicInceptionWeights, loadInceptionWeights, preprocessPytorchFid } from "@ebjdat/metrics";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

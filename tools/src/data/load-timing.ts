@@ -1,4 +1,4 @@
-// Data-loading benchmark (not a test): `pnpm --filter @ebjdat/data bench:load`.
+// Data-loading timings (not a test): `pnpm --filter @ebjdat/tools data:load-timing`.
 // Times the shared offline specs, the decoded-tensor cache, a full-size (60000-record) synthetic
 // cifar-10-binary.tar.gz, and augmented batching. Prints one line per measurement.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend, Rng } from "@ebjdat/runtime";
-import { CIFAR_TRAIN_AUGMENT, DataLoader, loadDataset, readCifarArchive, resolveDataDir, writeTar } from "../index";
+import { CIFAR_TRAIN_AUGMENT, DataLoader, loadDataset, readCifarArchive, resolveDataDir, writeTar } from "@ebjdat/data";
 
 function time<T>(label: string, f: () => T): T {
   const t0 = performance.now();
@@ -25,7 +25,7 @@ async function timeAsync<T>(label: string, f: () => Promise<T>): Promise<T> {
 async function main(): Promise<void> {
   const info = await initBackend({ quiet: true });
   console.log(`backend ${info.name}, data dir ${resolveDataDir()}`);
-  const tmp = mkdtempSync(join(tmpdir(), "ebjdat-bench-"));
+  const tmp = mkdtempSync(join(tmpdir(), "ebjdat-load-timing-"));
   try {
     await timeAsync("cifar10-exact-test (1000, md5 checked)", () => loadDataset("cifar10-exact-test", { cache: false }));
     const bal = await timeAsync("cifar10-train-balanced (5000, md5 checked)", () => loadDataset("cifar10-train-balanced", { cache: false }));

@@ -1,10 +1,10 @@
 // Full Inception parity check (not a test; the CI test runs one image per pipeline):
-// `pnpm exec tsx src/bench/inception-parity.ts` runs all 6 reference images through both pipelines
+// `pnpm --filter @ebjdat/tools metrics:inception-parity` runs all 6 reference images through both pipelines
 // and prints the relative L2 error of every output against vectors/metrics (tolerance 1e-3).
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "@ebjdat/runtime";
 import { readF32, readU8, relL2Error } from "@ebjdat/testing";
-import { FidInception, deterministicInceptionWeights, preprocessPytorchFid, preprocessTorchFidelity } from "../index";
+import { FidInception, deterministicInceptionWeights, preprocessPytorchFid, preprocessTorchFidelity } from "@ebjdat/metrics";
 
 const V = "vectors/metrics/";
 

@@ -3,17 +3,12 @@
 // forward+backward passes). Each objective uses its `<method>-paper` sampler/attack settings
 // (n_steps 10, PYLD 10×5, K 5, PGD-10) on WRN-16-2 with BN, batch 32, a 256-image buffer.
 // Usage:
-//   EBJDAT_BACKEND=wasm pnpm exec tsx --conditions source src/bench/step-cost.ts [--batch 32] [--reps 2] [--methods standard,ebjdat-jempp]
+//   EBJDAT_BACKEND=wasm pnpm --filter @ebjdat/tools trainer:step-cost [--batch 32] [--reps 2] [--methods standard,ebjdat-jempp]
 import * as tf from "@tensorflow/tfjs-core";
 import { backendInfo, initBackend, Rng } from "@ebjdat/runtime";
 import { createWideResNet } from "@ebjdat/models";
 import type { Dataset } from "@ebjdat/data";
-import { jemBase, METHODS, PRESETS, type Method, type TrainConfig } from "../config";
-import { createObjective } from "../objectives";
-import { objectiveGradients } from "../gradients";
-import { createOptimizer } from "../optimizer";
-import { samFirstStep } from "../sam";
-import type { TrainBatch } from "../objective";
+import { createObjective, createOptimizer, jemBase, METHODS, objectiveGradients, PRESETS, samFirstStep, type Method, type TrainBatch, type TrainConfig } from "@ebjdat/trainer";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);

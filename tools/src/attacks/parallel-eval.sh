@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs `ebjdat eval` on image ranges in parallel processes (TF.js wasm uses one core per process),
 # one results file per range; rerunning continues every range where it stopped. Used for the
-# official-reference comparison (README "Results against the official AutoAttack"), merged by
-# src/bench/reference-merge.ts.
+# official-reference comparison (packages/attacks/README.md "Results against the official
+# AutoAttack"), merged by src/attacks/reference-merge.ts.
 #
 # usage: parallel-eval.sh <workers> <tasks file> <out dir> [more `ebjdat eval` options]
 #   tasks file: one "<attack> <first image> <end image>" per line, e.g. "autoattack 0 13"

@@ -1,9 +1,9 @@
 // Compares `ebjdat eval` results on the reference WRN-16-2 with the official fra31/auto-attack
 // run (shared/vectors/autoattack/reference.json), image by image. The eval files may cover any
 // ranges of records 0..199 (`ebjdat eval --range a:b`, e.g. many processes in parallel, see
-// README "Results against the official AutoAttack"); only the images they cover are compared.
-// Run from packages/attacks:
-//   NODE_OPTIONS=--conditions=source pnpm exec tsx src/bench/reference-merge.ts [--json out.json] <eval.json ...>
+// packages/attacks/README.md "Results against the official AutoAttack"); only the images they
+// cover are compared. Run from tools/:
+//   pnpm attacks:reference-merge [--json out.json] <eval.json ...>
 import { readFileSync } from "node:fs";
 import { writeJsonAtomic } from "@ebjdat/runtime";
 import { sharedPath } from "@ebjdat/testing";

@@ -1,9 +1,9 @@
 // Benchmark of the informative initialisation (spec 3.1): fit time and memory per covariance
 // option on synthetic class data. Usage:
-//   pnpm exec tsx --conditions source src/bench/gm-init.ts [--side 32] [--n 5000] [--rank 64]
+//   pnpm --filter @ebjdat/tools samplers:gm-init [--side 32] [--n 5000] [--rank 64]
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend, Rng, backendInfo } from "@ebjdat/runtime";
-import { fitClassGaussians, gaussianInit, gaussianMemoryBytes, type CovarianceKind } from "../index";
+import { fitClassGaussians, gaussianInit, gaussianMemoryBytes, type CovarianceKind } from "@ebjdat/samplers";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
