@@ -1,26 +1,27 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "@ebjdat/cli";
 import type { EvaluationFile } from "@ebjdat/evaluation";
 import { createWideResNet, saveModel } from "@ebjdat/models";
 import { initBackend } from "@ebjdat/runtime";
 import { evaluateModel, partFile, type EvalSettings } from "./evaluate";
 import { SCALES } from "./scales";
 
-const cliDir = dirname(createRequire(import.meta.url).resolve("@ebjdat/cli/package.json"));
 const root = mkdtempSync(join(tmpdir(), "bench-cli-agreement-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** `ebjdat eval` from the CLI's sources, in a child process. */
+/** `ebjdat eval` through the CLI's `main`, as a user runs it. */
 async function ebjdatEval(args: string[], json: string): Promise<EvaluationFile> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(cliDir, "src", "cli.ts"), "eval", ...args, "--json", json], { cwd: cliDir, env: { ...process.env, EBJDAT_BACKEND: process.env.EBJDAT_BACKEND ?? "wasm" } });
-  let err = "";
-  child.stderr.on("data", (d: Buffer) => (err += String(d)));
-  const code = await new Promise<number | null>((resolve, reject) => child.on("error", reject).on("close", resolve));
-  expect(code, err).toBe(0);
+  const write = process.stdout.write;
+  let out = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    expect(await main(["eval", ...args, "--json", json]), out).toBe(0);
+  } finally {
+    process.stdout.write = write;
+  }
   return JSON.parse(readFileSync(json, "utf8")) as EvaluationFile;
 }
 
