@@ -17,6 +17,23 @@ function parseRange(s: string | undefined): [number, number] | undefined {
   return [m[1] ? Number(m[1]) : 0, m[2] ? Number(m[2]) : Number.MAX_SAFE_INTEGER];
 }
 
+/** `--attack-options '{"apgd-t": {"steps": 5}}'`: per-attack numeric overrides. */
+function attackOptionsFrom(s: string | undefined): EvaluationSettings["attackOptions"] {
+  if (s === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch (e) {
+    throw new UsageError(`--attack-options must be JSON like '{"apgd-t": {"steps": 5}}': ${(e as Error).message}.`);
+  }
+  const ok = v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v as object).every((o) => o !== null && typeof o === "object" && !Array.isArray(o) && Object.values(o as object).every((x) => typeof x === "number" && Number.isFinite(x)));
+  if (!ok) throw new UsageError(`--attack-options must map attack names to objects of finite numbers, e.g. '{"apgd-t": {"steps": 5}}', got ${s}.`);
+  for (const name of Object.keys(v as object)) {
+    if (!(ATTACK_NAMES as readonly string[]).includes(name)) throw new UsageError(`--attack-options names an unknown attack '${name}'; attacks: ${ATTACK_NAMES.join(", ")}.`);
+  }
+  return v as EvaluationSettings["attackOptions"];
+}
+
 /** The evaluation settings of the options; every bad value is a UsageError before any work. */
 function settingsFrom(values: ParsedValues): EvaluationSettings {
   const attack = str(values, "attack") ?? "autoattack";
@@ -31,6 +48,7 @@ function settingsFrom(values: ParsedValues): EvaluationSettings {
   const norm = str(values, "norm") ?? "linf";
   if (norm !== "linf" && norm !== "l2") throw new UsageError(`--norm must be linf or l2, got '${norm}'.`);
   const range = parseRange(str(values, "range"));
+  const attackOptions = attackOptionsFrom(str(values, "attack-options"));
   const settings: EvaluationSettings = {
     protocol,
     attack,
@@ -41,6 +59,7 @@ function settingsFrom(values: ParsedValues): EvaluationSettings {
     ...(eps !== undefined ? { eps: imageEps(eps) } : {}),
     ...(sigma !== undefined ? { noiseSigma: modelEps(sigma) } : {}),
     ...(range ? { range } : {}),
+    ...(attackOptions ? { attackOptions } : {}),
   };
   try {
     resolveSettings({ ...settings, range: [0, 1] }, 1);
@@ -79,6 +98,7 @@ export const evalCommand = defineCommand(
       "--eps <e>": "budget on the [0, 1] scale, e.g. 8/255 (default: the protocol's, 8/255 standard, 4/255 paper)",
       "--norm <n>": "linf (default) or l2",
       "--noise-sigma <s>": "paper protocol: test-time noise σ in model space (the authors' JEM/JEM++ scripts use 0.03; default 0)",
+      "--attack-options <json>": `per-attack numeric overrides, recorded with the results, e.g. '{"apgd-t": {"steps": 5, "targetClasses": 3}}'`,
       "--batch <n>": "images per chunk and attack batch (default 100)",
       "--json <file>": "results file (required); rerun with the same file to continue",
       "--energy-gap": "also record E(x) and E(x_adv) per image and the Table 1 statistic (mean/variance of E(x_adv) - E(x))",
@@ -95,6 +115,7 @@ export const evalCommand = defineCommand(
       eps: { type: "string" },
       norm: { type: "string" },
       "noise-sigma": { type: "string" },
+      "attack-options": { type: "string" },
       batch: { type: "string" },
       json: { type: "string" },
       "energy-gap": { type: "boolean" },
