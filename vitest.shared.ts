@@ -1,22 +1,15 @@
 // Shared vitest settings: workspace packages resolve to their TypeScript sources, so tests
 // never need a prior build. Each package's vitest.config.ts re-exports this.
-import { readdirSync, existsSync, readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+// @ts-expect-error plain ES module without type declarations: the one package lister of the repository
+import { workspacePackages } from "./scripts/lib/workspace.mjs";
 import { defineConfig } from "vitest/config";
 
-const root = dirname(fileURLToPath(import.meta.url));
 const alias: Record<string, string> = {};
-for (const group of ["packages", "apps"]) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const pkgFile = join(dir, name, "package.json");
-    const src = join(dir, name, "src", "index.ts");
-    if (!existsSync(pkgFile) || !existsSync(src)) continue;
-    const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { name: string };
-    alias[pkg.name] = src;
-  }
+for (const { dir, manifest } of workspacePackages() as { dir: string; manifest: { name: string } }[]) {
+  const src = join(dir, "src", "index.ts");
+  if (existsSync(src)) alias[manifest.name] = src;
 }
 
 export default defineConfig({

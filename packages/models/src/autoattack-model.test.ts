@@ -1,5 +1,6 @@
 // Forward parity on a trained model: shared/vectors/autoattack (README there).
 import { readFileSync } from "node:fs";
+import { batchTensor, readCifarBinaryFile, type Dataset } from "@ebjdat/data";
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backendInfo, initBackend } from "@ebjdat/runtime";
@@ -16,23 +17,6 @@ interface Reference {
     adv_examples: { K: number; indices: number[]; official_adv_pred: number[] };
   };
   pgd_first1000: { N: number; clean_acc: number; clean_correct: number[] };
-}
-
-const RECORD = 3073;
-
-/** CIFAR-10 binary records [from, to) → NHWC float32 in [0,1] and labels (shared/data/README.md). */
-function readCifar(bytes: Uint8Array, from: number, to: number): { x: tf.Tensor4D; y: number[] } {
-  const n = to - from;
-  const px = new Float32Array(n * 3072);
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const off = (from + i) * RECORD;
-    y.push(bytes[off]!);
-    for (let c = 0; c < 3; c++) {
-      for (let p = 0; p < 1024; p++) px[i * 3072 + p * 3 + c] = bytes[off + 1 + c * 1024 + p]! / 255;
-    }
-  }
-  return { x: tf.tensor4d(px, [n, 32, 32, 3]), y };
 }
 
 /** Predictions in batches; yields to the event loop between batches so a long run on a busy
@@ -63,12 +47,12 @@ async function predict(model: WideResNet, x: tf.Tensor4D, batch = 100): Promise<
 describe("AutoAttack reference model (WRN-16-2 BN, adversarially trained)", () => {
   let ref: Reference;
   let model: WideResNet;
-  let testBin: Uint8Array;
+  let test: Dataset;
 
   beforeAll(async () => {
     await initBackend({ quiet: true });
     ref = JSON.parse(readFileSync(sharedPath("vectors", "autoattack", "reference.json"), "utf8")) as Reference;
-    testBin = new Uint8Array(readFileSync(sharedPath("data", "cifar10", "test.bin")));
+    test = readCifarBinaryFile(sharedPath("data", "cifar10", "test.bin"));
     model = (await loadModel(sharedPath("vectors", "autoattack", "model.safetensors"))).model;
   });
   afterAll(() => model?.dispose());
@@ -85,7 +69,9 @@ describe("AutoAttack reference model (WRN-16-2 BN, adversarially trained)", () =
   async function cleanRun(): Promise<NonNullable<typeof clean>> {
     if (!clean) {
       const n = full() ? 1000 : 40;
-      const { x, y } = readCifar(testBin, 0, n);
+      const idx = Array.from({ length: n }, (_, i) => i);
+      const { x, y: labels } = batchTensor(test, idx);
+      const y = Array.from(labels);
       const { pred, logits } = await predict(model, x);
       x.dispose();
       clean = { n, y, pred, logits };
