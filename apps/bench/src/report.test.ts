@@ -86,10 +86,10 @@ describe("bench report", () => {
     expect(t5).toMatch(/FID and IS need the official Inception weights/);
   });
 
-  it("writes PNG and SVG figures and links them from the markdown", () => {
+  it("writes PNG and SVG figures and links them from the markdown", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
     dirs.push(dir);
-    const md = r.markdown(dir, new Map());
+    const md = await r.markdown(dir, new Map());
     for (const f of ["figure1-accuracy-vs-robustness", "figure2-energy-standard", "table3-step-cost"]) {
       expect(existsSync(join(dir, "figures", `${f}.png`))).toBe(true);
       expect(existsSync(join(dir, "figures", `${f}.svg`))).toBe(true);
