@@ -71,8 +71,11 @@ export function barSpec(input: BarSpecInput): TopLevelSpec {
     // own one-row data, so the line and its label are drawn once, not once per bar
     layer.push({ data: { values: [{}] }, mark: { type: "rule", strokeDash: [6, 4], color: "#555555" }, encoding: { y: { datum: ref.y, type: "quantitative" } } });
     if (ref.label) {
-      layer.push({ data: { values: [{}] }, mark: { type: "text", align: "right", baseline: "bottom", dx: -4, dy: -3, color: "#555555", fontSize: 12 }, encoding: { x: { value: "width" }, y: { datum: ref.y, type: "quantitative" }, text: { value: ref.label } } });
+      // right of the plot, where no bar can hide it
+      layer.push({ data: { values: [{}] }, mark: { type: "text", align: "left", baseline: "middle", dx: 4, color: "#555555", fontSize: 12 }, encoding: { x: { value: "width" }, y: { datum: ref.y, type: "quantitative" }, text: { value: ref.label } } });
     }
   }
-  return { ...head, data: { values: rows }, layer };
+  // without a given width, about 72 units per category (at least 360), so few bars are not drawn wide
+  const width = input.width ?? Math.max(360, categories.length * Math.max(72, 36 * names.length));
+  return { ...head, width, data: { values: rows }, layer };
 }

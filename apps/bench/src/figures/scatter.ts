@@ -96,8 +96,8 @@ export function scatterSpec(input: ScatterSpecInput): TopLevelSpec {
   }
   const xTitle = input.xLabel ?? "x";
   const yTitle = input.yLabel ?? "y";
-  const x: Encoding["x"] = { field: "x", type: "quantitative", title: xTitle, scale: xd ? { domain: xd, nice: false } : { zero: false } };
-  const y: Encoding["y"] = { field: "y", type: "quantitative", title: yTitle, scale: yd ? { domain: yd, nice: false } : { zero: false } };
+  const x: Encoding["x"] = { field: "x", type: "quantitative", title: xTitle, scale: xd ? { domain: xd, nice: false } : { zero: false, nice: false, padding: 16 } };
+  const y: Encoding["y"] = { field: "y", type: "quantitative", title: yTitle, scale: yd ? { domain: yd, nice: false } : { zero: false, nice: false, padding: 16 } };
   const color: Encoding["color"] = { field: "group", type: "nominal", title: input.colorTitle ?? "method", scale: { domain: groups, scheme: groups.length <= 10 ? "tableau10" : "tableau20" } };
   const shape: Encoding["shape"] = {
     field: "source",
