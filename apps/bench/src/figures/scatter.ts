@@ -98,7 +98,7 @@ export function scatterSpec(input: ScatterSpecInput): TopLevelSpec {
   const yTitle = input.yLabel ?? "y";
   const x: Encoding["x"] = { field: "x", type: "quantitative", title: xTitle, scale: xd ? { domain: xd, nice: false } : { zero: false, nice: false, padding: 16 } };
   const y: Encoding["y"] = { field: "y", type: "quantitative", title: yTitle, scale: yd ? { domain: yd, nice: false } : { zero: false, nice: false, padding: 16 } };
-  const color: Encoding["color"] = { field: "group", type: "nominal", title: input.colorTitle ?? "method", scale: { domain: groups, scheme: groups.length <= 10 ? "tableau10" : "tableau20" } };
+  const color: Encoding["color"] = { field: "group", type: "nominal", title: input.colorTitle ?? "method", scale: { domain: groups, scheme: groups.length <= 10 ? "category10" : "category20" } };
   const shape: Encoding["shape"] = {
     field: "source",
     type: "nominal",
@@ -131,7 +131,7 @@ export function scatterSpec(input: ScatterSpecInput): TopLevelSpec {
   }
   layer.push(
     { transform: [{ filter: "!datum.reference" }], mark: { type: "point", filled: true, size: 110, opacity: 0.95 }, encoding: { x, y, color, shape, tooltip } },
-    { transform: [{ filter: "datum.reference" }], mark: { type: "point", filled: false, size: 130, strokeWidth: 2 }, encoding: { x, y, color, shape, tooltip } },
+    { transform: [{ filter: "datum.reference" }], mark: { type: "point", filled: false, size: 140, strokeWidth: 2.5, opacity: 1 }, encoding: { x, y, color, shape, tooltip } },
   );
   return { ...head, data: { values: rows }, layer };
 }
