@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { listAvailableDatasets } from "@ebjdat/data";
-import { initBackend, writeDirAtomic, writeFileAtomic } from "@ebjdat/runtime";
+import { initBackend, writeDirAtomicAsync, writeFileAtomic } from "@ebjdat/runtime";
 import { clearJob, readDone } from "./cache";
 import type { EvalDone, TrainDone } from "./jobs";
 import { buildPlan, type DataChoice, type Job } from "./plan";
@@ -158,9 +158,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResults | undefine
     wallSeconds: (finished.getTime() - started.getTime()) / 1000,
   };
   const jobDirs = new Map(jobs.map((j) => [j.id, j.dir]));
-  writeDirAtomic(o.outDir, (tmp) => {
+  await writeDirAtomicAsync(o.outDir, async (tmp) => {
     const report = new Report(results);
-    writeFileAtomic(join(tmp, "report.md"), report.markdown(tmp, jobDirs));
+    writeFileAtomic(join(tmp, "report.md"), await report.markdown(tmp, jobDirs));
     writeFileAtomic(join(tmp, "results.json"), JSON.stringify(results, null, 1) + "\n");
   });
   const failed = models.filter((m) => m.error).length;

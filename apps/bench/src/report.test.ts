@@ -86,16 +86,22 @@ describe("bench report", () => {
     expect(t5).toMatch(/FID and IS need the official Inception weights/);
   });
 
-  it("writes PNG and SVG figures and links them from the markdown", () => {
+  it("writes PNG and SVG figures and links them from the markdown", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
     dirs.push(dir);
-    const md = r.markdown(dir, new Map());
+    const md = await r.markdown(dir, new Map());
     for (const f of ["figure1-accuracy-vs-robustness", "figure2-energy-standard", "table3-step-cost"]) {
-      expect(existsSync(join(dir, "figures", `${f}.png`))).toBe(true);
-      expect(existsSync(join(dir, "figures", `${f}.svg`))).toBe(true);
-      expect(md).toContain(`figures/${f}.png`);
+      for (const ext of ["png", "svg", "vl.json"]) expect(existsSync(join(dir, "figures", `${f}.${ext}`)), `${f}.${ext}`).toBe(true);
+      expect(md).toContain(`](figures/${f}.png)`);
+      expect(md).toContain(`[SVG](figures/${f}.svg) · [Vega-Lite](figures/${f}.vl.json)`);
     }
     expect(readFileSync(join(dir, "figures", "figure1-accuracy-vs-robustness.png")).subarray(1, 4).toString()).toBe("PNG");
+    // Figure 1: one point per evaluated row beside the paper's numbers, with the spread over seeds
+    const f1 = JSON.parse(readFileSync(join(dir, "figures", "figure1-accuracy-vs-robustness.vl.json"), "utf8")) as { data: { values: { label: string; source: string; x: number; xError: number; reference: boolean }[] } };
+    const rows = f1.data.values;
+    expect(rows.filter((p) => !p.reference).map((p) => [p.label, p.source])).toEqual([["Standard", "ours (mini)"], ["JEM", "ours (mini)"], ["EB-JDAT-SADAJEM [code]", "ours [code]"]]);
+    expect(rows.find((p) => p.label === "Standard")).toMatchObject({ x: 55, xError: 5 });
+    expect(rows.filter((p) => p.reference).map((p) => p.label)).toEqual(["Standard (paper)", "MART (paper)", "JEM (paper)", "EB-JDAT-SADAJEM (paper)"]);
     expect(md).toContain("**Two protocols.**");
     expect(md).not.toContain("meaningless");
   });

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { barPlot, histogramPlot, scatterPlot, writeFigure } from "./figures";
+import { barSpec, histogramSpec, scatterSpec, writeFigure, type ScatterPoint } from "./figures";
 import type { EvalDone, TrainDone } from "./jobs";
 import { PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE2_QUOTED, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5, PAPER_TABLE6 } from "./paper-numbers";
 import type { BenchDataset } from "./plan";
@@ -256,36 +256,41 @@ export class Report {
     return `## AutoAttack sanity checks\n\n${body}${note}\n`;
   }
 
-  /** Writes the figures into `dir` and returns the markdown that shows them. */
-  figures(dir: string, jobDirs: Map<string, string>): string {
+  /**
+   * Writes the figures into `dir` (each as `.vl.json`, `.svg` and `.png`) and returns the markdown
+   * that shows them.
+   */
+  async figures(dir: string, jobDirs: Map<string, string>): Promise<string> {
     mkdirSync(dir, { recursive: true });
     const out: string[] = ["## Figures\n"];
-    // Figure 1: clean accuracy vs AutoAttack (paper protocol), ours and the paper's
-    const ours: { x: number; y: number; label: string; group: string }[] = [];
-    const theirs: { x: number; y: number; label: string }[] = [];
+    const files = (name: string): string => `[SVG](figures/${name}.svg) · [Vega-Lite](figures/${name}.vl.json)`;
+    // Figure 1: clean accuracy vs AutoAttack (paper protocol), ours (one point per row) and the paper's
+    const points: ScatterPoint[] = [];
+    const paperSource = "paper (WRN-28-10)";
     for (const r of this.rows("F1")) {
       const c = this.get(r.id, "cifar10", (e) => e.clean.accuracy);
       const a = this.get(r.id, "cifar10", (e) => e.paper.aa.robustAccuracy);
-      if (c && a) ours.push({ x: c.mean, y: a.mean, label: r.label, group: r.label.replace(/ \[(code|paper|ce)\]$/, "") });
+      const group = r.label.replace(/ \[(code|paper|ce)\]$/, "");
+      const source = r.variant === "-" ? `ours (${this.results.scale})` : `ours [${r.variant}]`;
+      if (c && a) points.push({ label: r.label, group, source, x: c.mean, y: a.mean, xError: c.n > 1 ? c.std : 0, yError: a.n > 1 ? a.std : 0 });
       const p5 = PAPER_TABLE5[r.method];
       const p2 = PAPER_TABLE2[r.method]?.c10;
       if (r.variant === "-" || r.variant === "code") {
-        if (p5) theirs.push({ x: p5.acc, y: p5.aa, label: r.label.replace(" [code]", "") });
-        else if (p2) theirs.push({ x: p2[0], y: p2[2], label: r.label.replace(" [code]", "") });
+        const label = `${group} (paper)`;
+        if (p5) points.push({ label, group, source: paperSource, x: p5.acc, y: p5.aa, reference: true });
+        else if (p2) points.push({ label, group, source: paperSource, x: p2[0], y: p2[2], reference: true });
       }
     }
-    if (ours.length) {
-      writeFigure(join(dir, "figure1-accuracy-vs-robustness"), scatterPlot({
+    if (points.some((p) => !p.reference)) {
+      const name = "figure1-accuracy-vs-robustness";
+      await writeFigure(join(dir, name), scatterSpec({
         title: "Figure 1: clean accuracy vs AutoAttack (paper protocol)",
+        subtitle: `ours at scale ${this.results.scale}${this.results.settings.seeds > 1 ? ", mean ± spread over seeds" : ""}; dashed lines join our rows to the paper's number`,
         xLabel: "clean accuracy (%)",
         yLabel: "AutoAttack accuracy (%)",
-        series: [
-          { name: `ours (${this.results.scale})`, points: ours, marker: "circle" },
-          { name: "paper (WRN-28-10)", points: theirs, marker: "square", filled: false },
-        ],
-        connectLabels: true,
+        points,
       }));
-      out.push("### Figure 1: accuracy vs robustness\n\n![Figure 1](figures/figure1-accuracy-vs-robustness.png)\n");
+      out.push(`### Figure 1: accuracy vs robustness\n\n![Figure 1](figures/${name}.png)\n\n${files(name)}\n`);
     }
     // Figure 2: energy histograms per model
     const f2: string[] = [];
@@ -294,7 +299,7 @@ export class Report {
       if (!m?.eval) continue;
       const e = m.eval.energies;
       const name = `figure2-energy-${r.id.replace(/[^A-Za-z0-9-]+/g, "-")}`;
-      writeFigure(join(dir, name), histogramPlot({
+      await writeFigure(join(dir, name), histogramSpec({
         title: `Figure 2: energies, ${r.label}`,
         xLabel: "E(x) = −logsumexp f(x)",
         yLabel: "density",
@@ -306,22 +311,22 @@ export class Report {
         nonFinite: "drop",
         bins: 40,
       }));
-      f2.push(`| ${r.label} | ![${r.label}](figures/${name}.png) |`);
+      f2.push(`| ${r.label} | ![${r.label}](figures/${name}.png) | ${files(name)} |`);
     }
-    if (f2.length) out.push(`### Figure 2: energy histograms of clean, adversarial and generated samples\n\nGenerated = the replay buffer for the JEM family, short-run SGLD from noise for the classifiers.\n\n| model | histogram |\n|---|---|\n${f2.join("\n")}\n`);
+    if (f2.length) out.push(`### Figure 2: energy histograms of clean, adversarial and generated samples\n\nGenerated = the replay buffer for the JEM family, short-run SGLD from noise for the classifiers.\n\n| model | histogram | files |\n|---|---|---|\n${f2.join("\n")}\n`);
     // Table 3 as a bar chart
     const t3 = ROWS.filter((r) => r.tables.includes("3") && this.outcomes(r.id, "cifar10").some((m) => m.train));
     const ce = this.trainStat("standard", (t) => t.secondsPerStep);
     if (t3.length && ce) {
-      writeFigure(join(dir, "table3-step-cost"), barPlot({
+      const name = "table3-step-cost";
+      await writeFigure(join(dir, name), barSpec({
         title: "Training step cost relative to a CE step (this run)",
         categories: t3.map((r) => r.label),
         series: [{ name: "× CE step", values: t3.map((r) => { const s = this.trainStat(r.id, (t) => t.secondsPerStep); return s ? s.mean / ce.mean : null; }) }],
-        valueLabels: true,
-        valueFormat: (v) => v.toFixed(1),
+        valueFormat: ".1f",
         refLine: { y: 1, label: "CE" },
       }));
-      out.push("### Training cost (Table 3)\n\n![step cost](figures/table3-step-cost.png)\n");
+      out.push(`### Training cost (Table 3)\n\n![step cost](figures/${name}.png)\n\n${files(name)}\n`);
     }
     // Figure 4: class-conditional samples
     const f4: string[] = [];
@@ -338,7 +343,7 @@ export class Report {
   }
 
   /** The whole report (markdown); figures go to `dir/figures`. */
-  markdown(dir: string, jobDirs: Map<string, string>): string {
+  async markdown(dir: string, jobDirs: Map<string, string>): Promise<string> {
     const r = this.results;
     const env = Object.entries(r.environment).map(([k, v]) => `${k} ${v}`).join(", ");
     const head = [
@@ -352,6 +357,7 @@ export class Report {
       "**Method as written and as coded.** `[code]` rows train what the official code computes (spec 5.2), `[paper]` rows the paper's equations (spec 5.1, 5.3: ε-ball projection, energy gap term, no clean CE).",
       "",
     ].join("\n");
-    return [head, this.table1(), this.table2(), this.table3(), this.table4(), this.table5(), this.table6(), this.checks(), this.figures(join(dir, "figures"), jobDirs)].join("\n");
+    const figures = await this.figures(join(dir, "figures"), jobDirs);
+    return [head, this.table1(), this.table2(), this.table3(), this.table4(), this.table5(), this.table6(), this.checks(), figures].join("\n");
   }
 }

@@ -1,34 +1,17 @@
 /**
- * Dependency-free figures for the bench report: one plot description renders to SVG and to PNG
- * with the same layout (built-in bitmap font, no system fonts, deterministic bytes).
+ * The bench report's figures as Vega-Lite specs (data inline): each figure function returns a
+ * spec, `renderFigure` turns it into SVG (Vega, headless) and PNG (resvg with the bundled DejaVu
+ * Sans), and `writeFigure` writes `.vl.json`, `.svg` and `.png` side by side.
  */
-export { histogramPlot, scatterPlot, barPlot, plotScene, plotToSvg, plotToPng, plotToRaster } from "./plots";
-export type {
-  FigureOptions,
-  HistogramSeries,
-  BinnedHistogram,
-  HistogramPlotSpec,
-  HistogramPlot,
-  ScatterPoint,
-  ScatterSeries,
-  ScatterPlotSpec,
-  ScatterPlot,
-  BarSeries,
-  BarPlotSpec,
-  BarPlot,
-  Plot,
-  PngOptions,
-} from "./plots";
-export type { MarkerShape, LegendPosition } from "./axes";
+export { VEGA_LITE_SCHEMA, FONT_FAMILY, PALETTE, figureConfig } from "./base";
+export type { FigureOptions, FigureConfig } from "./base";
+export { scatterSpec } from "./scatter";
+export type { ScatterPoint, ScatterSpecInput, ScatterRow } from "./scatter";
+export { histogramSpec } from "./histogram";
+export type { HistogramSeries, HistogramSpecInput, HistogramRow } from "./histogram";
+export { barSpec } from "./bars";
+export type { BarSeries, BarSpecInput, BarRow } from "./bars";
+export { compileSpec, specToSvg, svgToPng, renderFigure, fontFile } from "./render";
+export type { RenderedFigure, RenderOptions } from "./render";
 export { writeFigure } from "./write";
 export type { FigurePaths } from "./write";
-export { Raster } from "./raster";
-export type { LineStyle, TextStyle, TextAnchor } from "./raster";
-export { measureText, glyph, hasGlyph, GLYPH_WIDTH, GLYPH_ASCENT, GLYPH_DESCENT, GLYPH_ADVANCE } from "./font";
-export type { TextMetrics } from "./font";
-export { PALETTE, parseColor } from "./color";
-export type { Rgb } from "./color";
-export { niceStep, niceTicks, niceRange, formatTick } from "./ticks";
-export type { Ticks } from "./ticks";
-export { sceneToSvg, sceneToRaster } from "./scene";
-export type { Scene, Shape } from "./scene";

@@ -1,26 +1,30 @@
 import { extname } from "node:path";
-import { writeFileAtomic } from "@ebjdat/runtime";
-import { plotToPng, plotToSvg, type Plot, type PngOptions } from "./plots";
+import { writeFileAtomic, writeJsonAtomic } from "@ebjdat/runtime";
+import type { TopLevelSpec } from "vega-lite";
+import { renderFigure, type RenderedFigure, type RenderOptions } from "./render";
 
 /** Paths {@link writeFigure} wrote. */
 export interface FigurePaths {
-  png: string;
+  /** The Vega-Lite spec (`.vl.json`), openable in any Vega editor. */
+  vegaLite: string;
   svg: string;
+  png: string;
 }
 
 /**
- * Writes a plot as `<pathWithoutExt>.png` and `<pathWithoutExt>.svg` (same layout), each to a
- * temporary name then renamed (parent folders are created). Both are rendered before either is
- * written, so a rendering error leaves no file.
+ * Writes a figure as `<pathWithoutExt>.vl.json` (its Vega-Lite spec), `.svg` and `.png` side by
+ * side. All three are rendered before any is written, and each is written to a temporary name and
+ * renamed (parent folders are created), so a failing spec leaves no file and no file is ever
+ * half-written.
  */
-export function writeFigure(pathWithoutExt: string, plot: Plot, options: PngOptions = {}): FigurePaths {
+export async function writeFigure(pathWithoutExt: string, spec: TopLevelSpec, options: RenderOptions = {}): Promise<FigurePaths & { figure: RenderedFigure }> {
   if (typeof pathWithoutExt !== "string" || pathWithoutExt.length === 0) throw new Error("writeFigure: pathWithoutExt must be a non-empty path");
   const ext = extname(pathWithoutExt).toLowerCase();
-  if (ext === ".png" || ext === ".svg") throw new Error(`writeFigure: pass the path without extension (both .png and .svg are written), got ${pathWithoutExt}`);
-  const png = plotToPng(plot, options);
-  const svg = plotToSvg(plot);
-  const paths = { png: `${pathWithoutExt}.png`, svg: `${pathWithoutExt}.svg` };
-  writeFileAtomic(paths.png, png);
-  writeFileAtomic(paths.svg, svg);
-  return paths;
+  if ([".png", ".svg", ".json"].includes(ext)) throw new Error(`writeFigure: pass the path without extension (.vl.json, .svg and .png are written), got ${pathWithoutExt}`);
+  const figure = await renderFigure(spec, options);
+  const paths: FigurePaths = { vegaLite: `${pathWithoutExt}.vl.json`, svg: `${pathWithoutExt}.svg`, png: `${pathWithoutExt}.png` };
+  writeJsonAtomic(paths.vegaLite, spec);
+  writeFileAtomic(paths.svg, figure.svg);
+  writeFileAtomic(paths.png, figure.png);
+  return { ...paths, figure };
 }
