@@ -1,9 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "@ebjdat/runtime";
+import type { BnMode, NetLogitsFn, Rng } from "@ebjdat/runtime";
 import type { SamplerConfig } from "./config";
 import { sgldUpdate, pyldUpdate } from "./langevin";
 import { chainGradient, chainObjective, labelsTensor } from "./objective";
-import type { BnMode, NetLogitsFn } from "./types";
 import type { ReplayBuffer } from "./replay-buffer";
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { BnMode, NetLogitsFn } from "./types";
+import type { BnMode, NetLogitsFn } from "@ebjdat/runtime";
 
 /**
  * The quantity a generative chain ascends (spec 2.3, 6.1): Σ_i LSE f(x_i) = -Σ_i E(x_i)

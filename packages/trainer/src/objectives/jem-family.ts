@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { advSample, sampleQ, type AdvSamplerMode, type ReplayBuffer, type SamplerConfig } from "@ebjdat/samplers";
 import { toFloat32, type RawTensor } from "@ebjdat/formats";
+import type { NetLogitsFn } from "@ebjdat/runtime";
 import { replayBufferToSafetensors, REPLAY_BUFFER_KEY } from "@ebjdat/samplers";
-import { crossEntropy, type NetLogits, type Objective, type ObjectiveOutput, type ObjectiveState, type StepContext, type StepValues, type TrainBatch } from "../objective";
+import { crossEntropy, type Objective, type ObjectiveOutput, type ObjectiveState, type StepContext, type StepValues, type TrainBatch } from "../objective";
 
 /** The four loss weights of the JEM family and EB-JDAT (spec 5.2: w_px, w_pyx, w_adv, w_ce_adv). */
 export interface JemWeights {
@@ -47,9 +48,9 @@ export interface JemFamilyOptions {
   /** Chains per step (official: the p(x) batch size). */
   sampleBatch?: number;
   /** Replaces the sampler (tests feed stored samples): returns x_q, model space. */
-  sampleQ?: (net: NetLogits, ctx: StepContext) => tf.Tensor4D;
+  sampleQ?: (net: NetLogitsFn, ctx: StepContext) => tf.Tensor4D;
   /** Replaces the adversarial sampler (tests feed stored x̃). */
-  sampleAdv?: (net: NetLogits, batch: TrainBatch, ctx: StepContext) => tf.Tensor4D;
+  sampleAdv?: (net: NetLogitsFn, batch: TrainBatch, ctx: StepContext) => tf.Tensor4D;
 }
 
 /** Mean LSE_y f(x)[y] = −mean E(x) of a batch (spec 1; the code's `f(x).mean()`). */
