@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BnMode, NetLogitsFn, Rng } from "@ebjdat/runtime";
+import { labelsTensor } from "@ebjdat/energy";
 import type { SamplerConfig } from "./config";
 import { sgldUpdate, pyldUpdate } from "./langevin";
-import { chainGradient, chainObjective, labelsTensor } from "./objective";
+import { chainGradient, chainObjective } from "./objective";
 import type { ReplayBuffer } from "./replay-buffer";
 
 /**
@@ -52,7 +53,7 @@ function pyldLiteralStep(x: tf.Tensor4D, cfg: SamplerConfig, split: PyldSplit, y
  * noise ξ is drawn from `rng` in JavaScript. Returns a new tensor; `x` is not disposed.
  */
 export function chainStep(fn: NetLogitsFn, x: tf.Tensor4D, cfg: SamplerConfig, rng: Rng, options: { y?: Int32Array | number[]; split?: PyldSplit } = {}): tf.Tensor4D {
-  const y = labelsTensor(options.y, x.shape[0], "chainStep");
+  const y = options.y === undefined ? undefined : labelsTensor(options.y, x.shape[0], "chainStep");
   const noise = noiseFor(x, cfg.noiseStd, rng);
   try {
     if (cfg.update === "pyld" && cfg.pyldForm === "literal") {

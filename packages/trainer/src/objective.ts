@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { NetLogitsFn, Rng } from "@ebjdat/runtime";
 import type { RawTensor } from "@ebjdat/formats";
+import { logPYGivenX } from "@ebjdat/energy";
 
 /** One training batch in model space ([-1, 1], after augmentation and noise). */
 export interface TrainBatch {
@@ -75,13 +76,9 @@ export function runObjective(objective: Objective, ctx: StepContext, batch: Trai
   return ctx.accumulate(() => loss(ctx.net, batch));
 }
 
-/** Mean cross-entropy of logits against integer labels: −(1/B) Σ log softmax(f(x_i))[y_i] (spec 9.1). */
+/** Mean cross-entropy of logits against integer labels: −(1/B) Σ_i log p(y_i|x_i) (spec 1, 9.1). */
 export function crossEntropy(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(y, logits.shape[1])), 1);
-    return tf.neg(tf.mean(picked)) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.neg(tf.mean<tf.Scalar>(logPYGivenX(logits, y))));
 }
 
 /** The `standard` objective: L = CE(f(x), y) with train-mode batch norm (the paper's "Standard" row). */
