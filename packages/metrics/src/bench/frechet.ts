@@ -1,6 +1,7 @@
 // Linear-algebra cost at FID size (not a test): `pnpm exec tsx src/bench/frechet.ts [--dim 2048] [--n 4096]`.
 // Times the float64 mean/covariance, eigh (with and without vectors) and the Fréchet distance.
-import { eigh, frechetDistanceParts, meanAndCovariance } from "../index";
+import { eigh, meanAndCovariance } from "@ebjdat/linalg";
+import { frechetDistanceParts } from "../index";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
