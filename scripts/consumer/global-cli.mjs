@@ -9,8 +9,10 @@
  * folders empty (npm 10).
  *
  * The solution, for this test only: a copy of the packed CLI tarball whose `@ebjdat/*`
- * dependency ranges are replaced by `file:` paths to the sibling packed tarballs; nothing else in
- * the tarball changes (checked here). `npm i -g --prefix <dir> <that tarball>` then installs the
+ * dependency ranges are replaced by `file:` paths to the sibling packed tarballs, plus a `file:`
+ * dependency on each @ebjdat package that only its dependencies need (e.g. `@ebjdat/linalg`
+ * through `@ebjdat/metrics`), so that npm places it beside them; nothing else in the tarball
+ * changes (checked here). `npm i -g --prefix <dir> <that tarball>` then installs the
  * CLI as a global package with exactly the layout a registry install gives: the @ebjdat packages,
  * their third-party dependencies (from the registry) and the peer `@tensorflow/tfjs-core`
  * (installed automatically by npm) under `<prefix>/lib/node_modules/@ebjdat/cli/node_modules`,
@@ -39,13 +41,20 @@ export function globalCliTarball({ cli, tarballs, outDir, run, fail }) {
   const manifestFile = join(stage, "package", "package.json");
   const original = JSON.parse(readFileSync(manifestFile, "utf8"));
   const rewritten = structuredClone(original);
-  for (const [dep, range] of Object.entries(original.dependencies ?? {})) {
-    if (!dep.startsWith("@ebjdat/")) continue;
-    const t = tarballs.find((x) => x.name === dep);
-    if (!t) fail(`${cli.name} depends on ${dep}@${range}, which is not one of the packed public packages`);
-    const version = JSON.parse(run("tar", ["-xzOf", t.file, "package/package.json"])).version;
-    if (!satisfiesCaret(version, range)) fail(`${cli.name} depends on ${dep}@${range}, but the packed ${dep} is ${version}`);
-    rewritten.dependencies[dep] = `file:${t.file}`;
+  // the @ebjdat dependencies of the CLI and, transitively, of those packages
+  const queue = [[cli.name, original.dependencies ?? {}]];
+  while (queue.length > 0) {
+    const [from, deps] = queue.shift();
+    for (const [dep, range] of Object.entries(deps)) {
+      if (!dep.startsWith("@ebjdat/")) continue;
+      const t = tarballs.find((x) => x.name === dep);
+      if (!t) fail(`${from} depends on ${dep}@${range}, which is not one of the packed public packages`);
+      const manifest = JSON.parse(run("tar", ["-xzOf", t.file, "package/package.json"]));
+      if (!satisfiesCaret(manifest.version, range)) fail(`${from} depends on ${dep}@${range}, but the packed ${dep} is ${manifest.version}`);
+      if (rewritten.dependencies[dep]?.startsWith("file:")) continue;
+      rewritten.dependencies[dep] = `file:${t.file}`;
+      queue.push([dep, manifest.dependencies ?? {}]);
+    }
   }
   writeFileSync(manifestFile, JSON.stringify(rewritten, null, 2) + "\n");
   const file = join(outDir, cli.file.split(/[\\/]/).pop());

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "@ebjdat/runtime";
-import { computeEnergies, energy, jointEnergy, logPYGivenX } from "./energy";
+import { computeEnergies, energy, jointEnergy, labelsTensor, logPYGivenX } from "./energy";
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
@@ -35,6 +35,19 @@ describe("energies", () => {
     expect(() => jointEnergy(tf.tensor2d(rows), [0, 1])).toThrow(/jointEnergy.*3 labels/);
     expect(() => jointEnergy(tf.tensor2d(rows), [0, 1, 3])).toThrow(/label 2 is 3/);
     expect(() => energy(tf.tensor1d([1, 2]) as unknown as tf.Tensor2D)).toThrow(/rank-2/);
+  });
+  it("labelsTensor checks labels against the batch (and the classes when known) before work", () => {
+    const t = labelsTensor([2, 0, 7], 3, "chain");
+    expect(Array.from(t.dataSync())).toEqual([2, 0, 7]);
+    expect(t.dtype).toBe("int32");
+    t.dispose();
+    expect(() => labelsTensor([2, 0, 7], 3, "chain", 5)).toThrow(/chain: label 2 is 7, expected an integer in \[0, 5\)/);
+    expect(() => labelsTensor([0, -1, 1], 3, "chain")).toThrow(/chain: label 1 is -1, expected a non-negative integer/);
+    expect(() => labelsTensor([0, 1], 3, "chain")).toThrow(/chain: expected 3 labels, got 2/);
+    const own = tf.tensor1d([1, 0], "int32");
+    expect(labelsTensor(own, 2, "chain")).toBe(own);
+    expect(() => labelsTensor(own, 3, "chain")).toThrow(/shape \[3\]/);
+    own.dispose();
   });
   it("computeEnergies batches any logits function and does not leak", () => {
     const w = tf.tensor2d([

@@ -9,7 +9,13 @@ function checkLogits(logits: tf.Tensor, what: string): void {
   }
 }
 
-function labelTensor(y: Labels, batch: number, numClasses: number, what: string): tf.Tensor1D {
+/**
+ * The labels y of E(x, y) = -f(x)[y] (spec 1) as an int32 tensor `[batch]`, checked first: a
+ * tensor must have shape `[batch]` (it is returned as is when int32, else cast); an array must
+ * hold `batch` integers in [0, numClasses), or ≥ 0 when `numClasses` is not known yet. `what`
+ * names the caller in the error.
+ */
+export function labelsTensor(y: Labels, batch: number, what: string, numClasses = Infinity): tf.Tensor1D {
   if (y instanceof tf.Tensor) {
     if (y.rank !== 1 || y.shape[0] !== batch) {
       throw new Error(`${what}: labels must have shape [${batch}], got [${y.shape.join(", ")}]`);
@@ -20,7 +26,7 @@ function labelTensor(y: Labels, batch: number, numClasses: number, what: string)
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
-      throw new Error(`${what}: label ${i} is ${v}, expected an integer in [0, ${numClasses})`);
+      throw new Error(`${what}: label ${i} is ${v}, expected ${numClasses === Infinity ? "a non-negative integer" : `an integer in [0, ${numClasses})`}`);
     }
   }
   return tf.tensor1d(Int32Array.from(y), "int32");
@@ -42,7 +48,7 @@ export function jointEnergy(logits: tf.Tensor2D, y: Labels): tf.Tensor1D {
   checkLogits(logits, "jointEnergy");
   const [b, k] = logits.shape;
   return tf.tidy(() => {
-    const yt = labelTensor(y, b, k, "jointEnergy");
+    const yt = labelsTensor(y, b, "jointEnergy", k);
     const oh = tf.oneHot(yt, k);
     return tf.neg(tf.sum(tf.mul(logits, oh), 1)) as tf.Tensor1D;
   });
@@ -60,7 +66,7 @@ export function logPYGivenX(logits: tf.Tensor2D, y?: Labels): tf.Tensor1D | tf.T
   return tf.tidy(() => {
     const ls = tf.logSoftmax(logits, 1) as tf.Tensor2D;
     if (y === undefined) return ls;
-    const oh = tf.oneHot(labelTensor(y, b, k, "logPYGivenX"), k);
+    const oh = tf.oneHot(labelsTensor(y, b, "logPYGivenX", k), k);
     return tf.sum(tf.mul(ls, oh), 1) as tf.Tensor1D;
   });
 }

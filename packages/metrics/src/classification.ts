@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { FeatureMatrix } from "./linalg/matrix";
-import { checkMatrix } from "./linalg/matrix";
+import { checkMatrix, type FeatureMatrix } from "@ebjdat/linalg";
 
 /** Logits as a tensor [N, K] or a plain row-major matrix. */
 export type LogitsInput = tf.Tensor2D | FeatureMatrix;

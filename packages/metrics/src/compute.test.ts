@@ -9,7 +9,7 @@ import { computeMetrics } from "./compute";
 import { featureFrechetDistance } from "./feature-distance";
 import { kernelInceptionDistanceTf } from "./kid-tf";
 import { frechetDistance } from "./frechet";
-import { meanAndCovariance } from "./linalg/moments";
+import { meanAndCovariance } from "@ebjdat/linalg";
 import { preprocessPytorchFid, preprocessTorchFidelity, toUint8Values, uint8Wrap } from "./inception/preprocess";
 
 const V = "vectors/metrics/";

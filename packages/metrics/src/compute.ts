@@ -7,7 +7,7 @@ import { NumpyRandomState } from "./numpy-random";
 import { FidInception } from "./inception/network";
 import { preprocessPytorchFid, preprocessTorchFidelity, toUint8Values, uint8Wrap } from "./inception/preprocess";
 import { fetchInceptionWeightsBytes, readInceptionStateDict, type InceptionWeightsOptions } from "./inception/weights-file";
-import type { FeatureMatrix } from "./linalg/matrix";
+import type { FeatureMatrix } from "@ebjdat/linalg";
 
 /**
  * Metric names: `fid`, `is`, `kid` (standard protocols), `fd-wrn` / `kid-wrn` (on the features of

@@ -1,8 +1,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import { frechetDistanceLowRank, frechetDistanceParts } from "./frechet";
 import { collectFeatures, type ImageSource, type MetricsProgress } from "./images";
-import { meanAndCovariance } from "./linalg/moments";
-import type { FeatureMatrix } from "./linalg/matrix";
+import { meanAndCovariance, type FeatureMatrix } from "@ebjdat/linalg";
 
 /** Any network mapping [0, 1] NHWC images to features [B, d] (e.g. a classifier's penultimate layer). */
 export type FeatureFn = (x: tf.Tensor4D) => tf.Tensor2D;

@@ -1,6 +1,4 @@
-import { choleskyLower } from "./linalg/cholesky";
-import { eigh } from "./linalg/eigh";
-import { checkMatrix, checkSquare, matmul, trace, transpose, type FeatureMatrix, type Matrix } from "./linalg/matrix";
+import { checkMatrix, checkSquare, cholesky, columnMeans, congruence, eigh, matmul, trace, transpose, type FeatureMatrix, type Matrix } from "@ebjdat/linalg";
 
 /** The parts of a Fréchet distance, for reports and debugging. */
 export interface FrechetParts {
@@ -60,80 +58,33 @@ export function frechetDistanceParts(
   }
   if (!Number.isFinite(meanTerm)) throw new Error("frechetDistance: the means contain non-finite values");
   const traceSigma1 = trace(sigma1), traceSigma2 = trace(sigma2);
-  // A factor F of Σ₁ = Fᵀ F (rows of F in At, r × d): Cholesky when Σ₁ is positive definite
-  // (F = Lᵀ), else the eigendecomposition (F = diag(√s) V, rows with s ≤ 0 dropped). Either way
-  // F Σ₂ Fᵀ has the eigenvalues of √Σ₁ Σ₂ √Σ₁.
-  const L = method === "auto" ? choleskyLower(sigma1) : undefined;
-  let At: Float64Array, r: number;
+  // A factor F of Σ₁ = Fᵀ F (r × d): Cholesky when Σ₁ is positive definite (F = Lᵀ), else the
+  // eigendecomposition (F = diag(√s) V, rows with s ≤ 0 dropped). Either way M = F Σ₂ Fᵀ has the
+  // eigenvalues of √Σ₁ Σ₂ √Σ₁.
+  const L = method === "auto" ? cholesky(sigma1) : undefined;
+  let F: Matrix;
   let factor: "cholesky" | "eigh";
   if (L) {
     factor = "cholesky";
-    r = d;
-    At = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) At[j * d + i] = L.data[i * d + j];
+    F = transpose(L);
   } else {
     factor = "eigh";
     const { values: s, vectors } = eigh(sigma1);
     const V = vectors!.data;
     const keep: number[] = [];
     for (let k = 0; k < d; k++) if (s[k] > 0) keep.push(k);
-    r = keep.length;
-    At = new Float64Array(r * d);
-    for (let a = 0; a < r; a++) {
+    F = { rows: keep.length, cols: d, data: new Float64Array(keep.length * d) };
+    for (let a = 0; a < keep.length; a++) {
       const k = keep[a], sc = Math.sqrt(s[k]);
-      for (let j = 0; j < d; j++) At[a * d + j] = sc * V[k * d + j];
+      for (let j = 0; j < d; j++) F.data[a * d + j] = sc * V[k * d + j];
     }
   }
-  // B = A Σ₂ (r × d), four rows at a time.
-  const S2 = sigma2.data, B = new Float64Array(r * d);
-  let a = 0;
-  for (; a + 3 < r; a += 4) {
-    const o0 = a * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
-    for (let k = 0; k < d; k++) {
-      const x0 = At[o0 + k], x1 = At[o1 + k], x2 = At[o2 + k], x3 = At[o3 + k];
-      const so = k * d;
-      for (let j = 0; j < d; j++) {
-        const v = S2[so + j];
-        B[o0 + j] += x0 * v;
-        B[o1 + j] += x1 * v;
-        B[o2 + j] += x2 * v;
-        B[o3 + j] += x3 * v;
-      }
-    }
-  }
-  for (; a < r; a++) {
-    const o = a * d;
-    for (let k = 0; k < d; k++) {
-      const x = At[o + k];
-      const so = k * d;
-      for (let j = 0; j < d; j++) B[o + j] += x * S2[so + j];
-    }
-  }
-  // M = B Aᵀ (r × r, symmetric): lower triangle by dot products, mirrored.
-  const M = new Float64Array(r * r);
-  for (let i = 0; i < r; i++) {
-    const bo = i * d;
-    for (let j = 0; j <= i; j++) {
-      const ao = j * d;
-      // with the Cholesky factor, row j of At is zero before column j; four partial sums break
-      // the floating-point add dependency chain
-      let k = factor === "cholesky" ? j : 0;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (; k + 3 < d; k += 4) {
-        s0 += B[bo + k] * At[ao + k];
-        s1 += B[bo + k + 1] * At[ao + k + 1];
-        s2 += B[bo + k + 2] * At[ao + k + 2];
-        s3 += B[bo + k + 3] * At[ao + k + 3];
-      }
-      for (; k < d; k++) s0 += B[bo + k] * At[ao + k];
-      const acc = s0 + s1 + s2 + s3;
-      M[i * r + j] = acc;
-      M[j * r + i] = acc;
-    }
-  }
+  const r = F.rows;
+  // with the Cholesky factor, row j of F = Lᵀ is zero before column j
+  const M = congruence(F, sigma2, { upperTriangular: factor === "cholesky" });
   let traceSqrt = 0, clampedEigenvalues = 0;
   if (r > 0) {
-    const lam = eigh({ rows: r, cols: r, data: M }, { vectors: false }).values;
+    const lam = eigh(M, { vectors: false }).values;
     for (let i = 0; i < r; i++) {
       if (lam[i] > 0) traceSqrt += Math.sqrt(lam[i]);
       else if (lam[i] < 0) clampedEigenvalues++;
@@ -159,9 +110,7 @@ export function frechetDistanceLowRank(a: FeatureMatrix, b: FeatureMatrix): Frec
     if (m.rows < 2) throw new Error(`frechetDistanceLowRank: a covariance needs at least 2 samples, set ${w} has ${m.rows}`);
   }
   const centre = (m: FeatureMatrix): { x: Float64Array; mean: Float64Array; tr: number } => {
-    const n = m.rows, mean = new Float64Array(d), x = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += m.data[i * d + j];
-    for (let j = 0; j < d; j++) mean[j] /= n;
+    const n = m.rows, mean = columnMeans(m), x = new Float64Array(n * d);
     let tr = 0;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) {

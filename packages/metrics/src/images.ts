@@ -21,6 +21,11 @@ export function checkImageBatch(x: tf.Tensor, what: string, expectChannels = 3):
   if (x.rank !== 4 || x.shape[3] !== expectChannels) {
     throw new Error(`${what}: expected images [N, H, W, ${expectChannels}] (NHWC), got [${x.shape.join(", ")}]`);
   }
+  checkImageRange(x, what);
+}
+
+/** Checks that every value of an image tensor lies in the image space [0, 1] (spec 0.1); `what` names it. */
+export function checkImageRange(x: tf.Tensor, what: string): void {
   const [lo, hi] = tf.tidy(() => [tf.min(x), tf.max(x)]).map((t) => {
     const v = t.dataSync()[0];
     t.dispose();

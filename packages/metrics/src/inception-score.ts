@@ -1,4 +1,4 @@
-import { checkMatrix, type FeatureMatrix } from "./linalg/matrix";
+import { checkMatrix, type FeatureMatrix } from "@ebjdat/linalg";
 
 /** Options of {@link inceptionScore}. */
 export interface InceptionScoreOptions {

@@ -21,14 +21,8 @@ export { NumpyRandomState } from "./numpy-random";
 // Classification
 export { accuracy, robustAccuracy, expectedCalibrationError, argmaxRows } from "./classification";
 export type { CalibrationResult, LogitsInput } from "./classification";
-// Linear algebra (float64)
-export type { Matrix, FeatureMatrix } from "./linalg/matrix";
-export { matmul, trace, transpose } from "./linalg/matrix";
-export { meanAndCovariance } from "./linalg/moments";
-export type { Moments } from "./linalg/moments";
-export { eigh } from "./linalg/eigh";
-export type { EighOptions, SymmetricEigen } from "./linalg/eigh";
-export { sqrtmPsd } from "./linalg/sqrtm";
+// The matrix types of the signatures above (the float64 linear algebra itself is @ebjdat/linalg)
+export type { Matrix, FeatureMatrix } from "@ebjdat/linalg";
 // FID Inception
 export { FidInception } from "./inception/network";
 export type { ForwardOptions, InceptionOutputs } from "./inception/network";

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkMatrix, type FeatureMatrix } from "./linalg/matrix";
+import { checkMatrix, type FeatureMatrix } from "@ebjdat/linalg";
 import type { KidOptions, KidResult } from "./kid";
 
 /**

@@ -1,10 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readF32, readF64, readI32, sharedPath } from "@ebjdat/testing";
-import { meanAndCovariance } from "./linalg/moments";
-import { eigh } from "./linalg/eigh";
-import { sqrtmPsd } from "./linalg/sqrtm";
-import { matmul, type Matrix } from "./linalg/matrix";
+import { meanAndCovariance } from "@ebjdat/linalg";
 import { frechetDistance, frechetDistanceLowRank, frechetDistanceParts } from "./frechet";
 import { inceptionScore } from "./inception-score";
 import { kernelInceptionDistance, polynomialMmd2 } from "./kid";
@@ -18,57 +15,6 @@ const manifest = JSON.parse(readFileSync(sharedPath(V + "manifest.json"), "utf8"
 };
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 const feats = (name: string, rows: number, cols: number) => ({ rows, cols, data: readF64(V + name) });
-
-describe("mean and covariance", () => {
-  it("match np.mean / np.cov(ddof=1)", () => {
-    const { mean, cov } = meanAndCovariance(feats("fid_a.f64", 300, 64));
-    const mu = readF64(V + "fid_a_mu.f64"), sig = readF64(V + "fid_a_sigma.f64");
-    let e1 = 0, e2 = 0;
-    for (let i = 0; i < 64; i++) e1 = Math.max(e1, Math.abs(mean[i] - mu[i]));
-    for (let i = 0; i < 64 * 64; i++) e2 = Math.max(e2, Math.abs(cov.data[i] - sig[i]));
-    expect(e1).toBeLessThan(1e-12);
-    expect(e2).toBeLessThan(1e-12);
-  });
-  it("says how many samples are needed", () => {
-    expect(() => meanAndCovariance({ rows: 1, cols: 8, data: new Float64Array(8) })).toThrow(/at least 2 samples.*at least 9/);
-    expect(() => meanAndCovariance({ rows: 3, cols: 8, data: new Float64Array(8) })).toThrow(/24 values/);
-  });
-});
-
-describe("eigh / sqrtm", () => {
-  const sig: Matrix = { rows: 64, cols: 64, data: readF64(V + "fid_a_sigma.f64") };
-  it("reconstructs A = Vᵀ diag(λ) V with orthonormal V", () => {
-    const { values, vectors } = eigh(sig);
-    const n = 64, Vd = vectors!.data;
-    let err = 0, orth = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let a = 0, o = 0;
-        for (let k = 0; k < n; k++) {
-          a += Vd[k * n + i] * values[k] * Vd[k * n + j];
-          o += Vd[i * n + k] * Vd[j * n + k];
-        }
-        err = Math.max(err, Math.abs(a - sig.data[i * n + j]));
-        orth = Math.max(orth, Math.abs(o - (i === j ? 1 : 0)));
-      }
-    }
-    expect(err).toBeLessThan(1e-12);
-    expect(orth).toBeLessThan(1e-12);
-    for (let i = 1; i < n; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
-  });
-  it("handles diagonal, 1x1 and zero matrices", () => {
-    expect(Array.from(eigh({ rows: 3, cols: 3, data: new Float64Array([3, 0, 0, 0, 1, 0, 0, 0, 2]) }).values)).toEqual([1, 2, 3]);
-    expect(Array.from(eigh({ rows: 1, cols: 1, data: new Float64Array([5]) }).values)).toEqual([5]);
-    expect(Array.from(eigh({ rows: 2, cols: 2, data: new Float64Array(4) }).values)).toEqual([0, 0]);
-  });
-  it("sqrtm squares back", () => {
-    const r = sqrtmPsd(sig);
-    const sq = matmul(r, r);
-    let err = 0;
-    for (let i = 0; i < 64 * 64; i++) err = Math.max(err, Math.abs(sq.data[i] - sig.data[i]));
-    expect(err).toBeLessThan(1e-12);
-  });
-});
 
 describe("Fréchet distance (pytorch-fid)", () => {
   const a = meanAndCovariance(feats("fid_a.f64", 300, 64));

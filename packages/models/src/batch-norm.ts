@@ -1,16 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
+import type { BnMode } from "@ebjdat/runtime";
 
-/**
- * How a BatchNorm layer runs (spec 0.2):
- * - `eval`: normalise with the running statistics;
- * - `train`: normalise with the batch statistics (biased variance) and update the running
- *   statistics with momentum m (PyTorch convention, unbiased variance); `num_batches_tracked += 1`;
- * - `train-frozen`: batch statistics, running statistics unchanged, but `num_batches_tracked += 1`
- *   (SADA-JEM's `disable_running_stats`, which sets the momentum to 0).
- */
-export type BnMode = "eval" | "train" | "train-frozen";
-
-/** All BN modes, for validation and CLI help. */
+/** All batch-norm modes ({@link BnMode} of `@ebjdat/runtime`, spec 0.2), for validation and CLI help. */
 export const BN_MODES: readonly BnMode[] = ["eval", "train", "train-frozen"];
 
 /** Throws unless `mode` is one of `eval`, `train`, `train-frozen`. */

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng, type LogitsFn } from "@ebjdat/runtime";
-import { BatchNorm2d, checkMode, ownedVariable, type BnMode } from "./batch-norm";
+import { Rng, type BnMode, type LogitsFn } from "@ebjdat/runtime";
+import { BatchNorm2d, checkMode, ownedVariable } from "./batch-norm";
 import { exportStateDict, importStateDict, type ParamEntry, type StateDict } from "./state-dict";
 import { blocksPerStage, resolveConfig, stageWidths, type ResolvedWideResNetConfig, type WideResNetConfig } from "./config";
 

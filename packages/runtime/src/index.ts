@@ -11,7 +11,7 @@ export { setConvGradStrategy, convGradStrategy } from "./wasm/conv2d-grad";
 export type { ConvGradStrategy } from "./wasm/conv2d-grad";
 export { Rng } from "./rng";
 export type { RngState } from "./rng";
-export type { LogitsFn, ImageBatch } from "./types";
+export type { LogitsFn, NetLogitsFn, BnMode, ImageBatch } from "./types";
 export type { ProgressEvent, ProgressFn } from "./types";
 export { tempPathFor, writeFileAtomic, writeJsonAtomic, writeDirAtomic, writeDirAtomicAsync } from "./atomic";
 export { imageEps, modelEps, convertLength } from "./budget";

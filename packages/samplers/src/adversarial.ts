@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "@ebjdat/runtime";
-import type { BnMode, ClampRange, NetLogitsFn } from "./types";
+import type { BnMode, NetLogitsFn, Rng } from "@ebjdat/runtime";
+import type { ClampRange } from "./types";
 
 /**
  * The inner problem of EB-JDAT (spec 5.3, `advSampler`):

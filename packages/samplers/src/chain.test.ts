@@ -6,7 +6,7 @@ import { samplerConfig } from "./config";
 import { gaussianMixtureLogits, tinyConvNet } from "./fixtures/models";
 import { ReplayBuffer } from "./replay-buffer";
 import { uniformInit } from "./initializer";
-import type { BnMode } from "./types";
+import type { BnMode } from "@ebjdat/runtime";
 
 beforeAll(async () => {
   await initBackend({ quiet: true });

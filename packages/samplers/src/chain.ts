@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "@ebjdat/runtime";
+import type { BnMode, NetLogitsFn, Rng } from "@ebjdat/runtime";
+import { labelsTensor } from "@ebjdat/energy";
 import type { SamplerConfig } from "./config";
-import { sgldUpdate, pyldUpdate } from "./langevin";
-import { chainGradient, chainObjective, labelsTensor } from "./objective";
-import type { BnMode, NetLogitsFn } from "./types";
+import { clampTo, clipGrad, sgldUpdate, pyldUpdate } from "./langevin";
+import { chainGradient, chainObjective } from "./objective";
 import type { ReplayBuffer } from "./replay-buffer";
 
 /**
@@ -37,11 +37,10 @@ function pyldLiteralStep(x: tf.Tensor4D, cfg: SamplerConfig, split: PyldSplit, y
     const h1 = split.head(x);
     const p = tf.grad((h: tf.Tensor) => chainObjective(split.tail(h, cfg.bnMode), y))(h1);
     const ham = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(split.head(z as tf.Tensor4D), p)));
-    const clip = (g: tf.Tensor4D): tf.Tensor4D => (cfg.gradClip === null ? g : tf.clipByValue(g, -cfg.gradClip, cfg.gradClip));
-    const clamp = (v: tf.Tensor4D): tf.Tensor4D => (cfg.clampRange === null ? v : tf.clipByValue(v, cfg.clampRange[0], cfg.clampRange[1]));
+    const step = (z: tf.Tensor4D, size: number): tf.Tensor4D => clampTo(tf.add(z, tf.mul(clipGrad(ham(z) as tf.Tensor4D, cfg.gradClip), size)), cfg.clampRange);
     let z: tf.Tensor4D = x;
-    if (cfg.outerStepSize > 0) z = clamp(tf.add(x, tf.mul(clip(ham(x) as tf.Tensor4D), cfg.outerStepSize)));
-    for (let k = 0; k < cfg.inSteps; k++) z = clamp(tf.add(z, tf.mul(clip(ham(z) as tf.Tensor4D), cfg.stepSize)));
+    if (cfg.outerStepSize > 0) z = step(x, cfg.outerStepSize);
+    for (let k = 0; k < cfg.inSteps; k++) z = step(z, cfg.stepSize);
     if (noise !== null && cfg.noiseStd > 0) z = tf.add(z, tf.mul(noise, cfg.noiseStd));
     return z;
   });
@@ -53,7 +52,7 @@ function pyldLiteralStep(x: tf.Tensor4D, cfg: SamplerConfig, split: PyldSplit, y
  * noise ξ is drawn from `rng` in JavaScript. Returns a new tensor; `x` is not disposed.
  */
 export function chainStep(fn: NetLogitsFn, x: tf.Tensor4D, cfg: SamplerConfig, rng: Rng, options: { y?: Int32Array | number[]; split?: PyldSplit } = {}): tf.Tensor4D {
-  const y = labelsTensor(options.y, x.shape[0], "chainStep");
+  const y = options.y === undefined ? undefined : labelsTensor(options.y, x.shape[0], "chainStep");
   const noise = noiseFor(x, cfg.noiseStd, rng);
   try {
     if (cfg.update === "pyld" && cfg.pyldForm === "literal") {
@@ -62,10 +61,7 @@ export function chainStep(fn: NetLogitsFn, x: tf.Tensor4D, cfg: SamplerConfig, r
     }
     return tf.tidy(() => {
       const g = chainGradient(fn, x, cfg.bnMode, y);
-      if (cfg.update === "pyld") {
-        return pyldUpdate(x, g, noise, { stepSize: cfg.stepSize, inSteps: cfg.inSteps, gradClip: cfg.gradClip, clampRange: cfg.clampRange, outerStepSize: cfg.outerStepSize, noiseStd: cfg.noiseStd });
-      }
-      return sgldUpdate(x, g, noise, { stepSize: cfg.stepSize, noiseStd: cfg.noiseStd, gradClip: cfg.gradClip, clampRange: cfg.clampRange });
+      return cfg.update === "pyld" ? pyldUpdate(x, g, noise, cfg) : sgldUpdate(x, g, noise, cfg);
     });
   } finally {
     if (y) y.dispose();

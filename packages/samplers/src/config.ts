@@ -1,4 +1,5 @@
-import type { BnMode, ClampRange } from "./types";
+import type { BnMode } from "@ebjdat/runtime";
+import type { ClampRange } from "./types";
 
 /** The generative update rules of spec 6.1. */
 export type UpdateRule = "sgld" | "sgld-clip" | "pyld";

@@ -2,31 +2,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend, Rng } from "@ebjdat/runtime";
 import { fitClassGaussians, gaussianInit, gaussianMemoryBytes } from "./gaussian-init";
-import { cholesky, symmetricEigen } from "./linalg";
 import { ReplayBuffer } from "./replay-buffer";
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
-});
-
-describe("linear algebra", () => {
-  it("cholesky reproduces A = L Lᵀ and rejects indefinite matrices", () => {
-    const a = Float64Array.from([4, 2, 0.4, 2, 2, 0.5, 0.4, 0.5, 3]);
-    const l = cholesky(a, 3);
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) {
-        let s = 0;
-        for (let k = 0; k < 3; k++) s += l[i * 3 + k]! * l[j * 3 + k]!;
-        expect(s).toBeCloseTo(a[i * 3 + j]!, 12);
-      }
-    expect(l[1]).toBe(0);
-    expect(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/positive definite/);
-  });
-  it("symmetricEigen sorts eigenvalues descending with orthonormal vectors", () => {
-    const { values, vectors } = symmetricEigen(Float64Array.from([2, 1, 0, 1, 2, 0, 0, 0, 5]), 3);
-    expect(Array.from(values).map((v) => +v.toFixed(10))).toEqual([5, 3, 1]);
-    expect(Math.abs(vectors[2 * 3 + 0]!)).toBeCloseTo(1, 10);
-  });
 });
 
 /** Two-class data in D = 4 with a known covariance: x = μ_c + A z. */
@@ -114,6 +93,13 @@ describe("class-conditional Gaussians (informative init)", () => {
     expect(Math.abs(tr(sp.cov) - tr(cov))).toBeLessThan(0.02);
     expect(Math.abs(sp.cov[0]![1]! - cov[0]![1]!)).toBeLessThan(0.015);
     expect(gaussianMemoryBytes("full", 3072, 10)).toBe(4 * 10 * (3072 * 3072 + 3072));
+  });
+
+  it("full covariance: a singular class covariance without jitter is an error naming the class", () => {
+    // pixel 3 is constant in every class: Σ_c is singular, and jitter 0 keeps it so
+    const flat = Float32Array.from(data, (v, i) => (i % 4 === 3 ? 0.5 : v));
+    expect(() => fitClassGaussians({ data: flat, shape }, y, { numClasses: 2, covariance: "full", jitter: 0 })).toThrow(/fitClassGaussians: the covariance of class 0 .* not positive definite; raise jitter/);
+    expect(fitClassGaussians({ data: flat, shape }, y, { numClasses: 2, covariance: "full", jitter: 1e-4 }).chol!.length).toBe(2);
   });
 
   it("fills a class-ordered buffer clamped to [-1, 1]; conditional re-init draws use class y", () => {

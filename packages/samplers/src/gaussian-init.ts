@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "@ebjdat/runtime";
 import { checkImageShape, imageSize, type ImageShape, type Initializer } from "./initializer";
-import { cholesky, orthonormalizeColumns, symmetricEigen } from "./linalg";
+import { cholesky, eigh, matmul, orthonormalizeColumns } from "@ebjdat/linalg";
 
 /**
  * How the class covariance Σ_c is kept (spec 3.1, option `init: 'gm-full' | 'gm-diag'` plus
@@ -139,7 +139,9 @@ export function fitClassGaussians(x: ImageData, y: Int32Array | number[], option
       const a = Float64Array.from(cov.dataSync());
       cov.dispose();
       for (let j = 0; j < d; j++) a[j * d + j] = variance[j]! + jitter; // exact float64 diagonal
-      out.chol!.push(Float32Array.from(cholesky(a, d)));
+      const l = cholesky({ rows: d, cols: d, data: a });
+      if (!l) throw new Error(`fitClassGaussians: the covariance of class ${c} plus jitter·I (jitter ${jitter}) is not positive definite; raise jitter`);
+      out.chol!.push(Float32Array.from(l.data));
     } else {
       const { basis, values } = topEigen(xc, nc, d, rank, options.iterations ?? 10, rng);
       let tr = 0;
@@ -160,7 +162,7 @@ function topEigen(xc: Float32Array, nc: number, d: number, r: number, iterations
   const x = tf.tensor2d(xc, [nc, d]);
   try {
     const v = Float64Array.from(rng.normalArray(d * r));
-    orthonormalizeColumns(v, d, r);
+    orthonormalizeColumns({ rows: d, cols: r, data: v });
     for (let it = 0; it < iterations; it++) {
       const y = tf.tidy(() => {
         const vt = tf.tensor2d(Float32Array.from(v), [d, r]);
@@ -168,7 +170,7 @@ function topEigen(xc: Float32Array, nc: number, d: number, r: number, iterations
       });
       v.set(y.dataSync());
       y.dispose();
-      orthonormalizeColumns(v, d, r);
+      orthonormalizeColumns({ rows: d, cols: r, data: v });
     }
     // Rayleigh-Ritz: B = Vᵀ Σ V = (XV)ᵀ(XV)/N
     const b = tf.tidy(() => {
@@ -178,15 +180,18 @@ function topEigen(xc: Float32Array, nc: number, d: number, r: number, iterations
     const bm = Float64Array.from(b.dataSync());
     b.dispose();
     for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) bm[i * r + j] = bm[j * r + i] = 0.5 * (bm[i * r + j]! + bm[j * r + i]!);
-    const { values, vectors } = symmetricEigen(bm, r);
-    const basis = new Float64Array(d * r);
-    for (let kk = 0; kk < d; kk++) {
-      for (let j = 0; j < r; j++) {
-        let s = 0;
-        for (let l = 0; l < r; l++) s += v[kk * r + l]! * vectors[l * r + j]!;
-        basis[kk * r + j] = s;
-      }
+    // B = Wᵀ diag(λ) W, λ ascending with eigenvector i in row i of W; the basis is V·U with U's
+    // column j the eigenvector of the j-th largest eigenvalue.
+    const { values: ascending, vectors } = eigh({ rows: r, cols: r, data: bm });
+    const w = vectors!.data;
+    const values = new Float64Array(r);
+    const u = new Float64Array(r * r);
+    for (let j = 0; j < r; j++) {
+      const i = r - 1 - j;
+      values[j] = ascending[i]!;
+      for (let l = 0; l < r; l++) u[l * r + j] = w[i * r + l]!;
     }
+    const basis = matmul({ rows: d, cols: r, data: v }, { rows: r, cols: r, data: u }).data;
     return { basis, values };
   } finally {
     x.dispose();

@@ -2,7 +2,7 @@
  * @ebjdat/samplers: replay buffers, SGLD (JEM), PYLD (JEM++), the SADA-JEM sampler and the
  * EB-JDAT adversarial sampler, all in model space [-1, 1] (spec 0.1, 2.3, 3, 4.3, 5, 6).
  */
-export type { BnMode, NetLogitsFn, ClampRange } from "./types";
+export type { ClampRange } from "./types";
 export { MODEL_RANGE } from "./types";
 export { uniformInit } from "./initializer";
 export type { Initializer, ImageShape } from "./initializer";

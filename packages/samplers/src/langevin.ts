@@ -1,23 +1,21 @@
 import * as tf from "@tensorflow/tfjs-core";
+import type { SamplerConfig } from "./config";
 import type { ClampRange } from "./types";
 
-/** Options of the SGLD update rules. */
-export interface SgldUpdateOptions {
-  /** sgld_lr: the gradient step (JEM/SADA-JEM 1.0). */
-  stepSize: number;
-  /** sgld_std: the noise scale (JEM 0.01, SADA-JEM 0). */
-  noiseStd: number;
-  /** Clip the gradient to [-gradClip, gradClip] (SADA-JEM 1; JEM none). */
-  gradClip: number | null;
-  /** Clamp the result (SADA-JEM [-1, 1]; JEM none). */
-  clampRange: ClampRange;
-}
+/**
+ * Options of the SGLD update rules: the {@link SamplerConfig} fields sgld_lr (`stepSize`; JEM and
+ * SADA-JEM 1.0), sgld_std (`noiseStd`; JEM 0.01, SADA-JEM 0), the gradient clip (SADA-JEM 1, JEM
+ * none) and the clamp of the result (SADA-JEM [-1, 1], JEM none).
+ */
+export type SgldUpdateOptions = Pick<SamplerConfig, "stepSize" | "noiseStd" | "gradClip" | "clampRange">;
 
-function clipGrad(g: tf.Tensor4D, c: number | null): tf.Tensor4D {
+/** The gradient clipped to [-c, c] (spec 3.2, 4.3), or unchanged for `null`. */
+export function clipGrad(g: tf.Tensor4D, c: number | null): tf.Tensor4D {
   return c === null ? g : tf.clipByValue(g, -c, c);
 }
 
-function clampTo(x: tf.Tensor4D, r: ClampRange): tf.Tensor4D {
+/** x clamped to [lo, hi] (spec 3.2, 4.3), or unchanged for `null`. */
+export function clampTo(x: tf.Tensor4D, r: ClampRange): tf.Tensor4D {
   return r === null ? x : tf.clipByValue(x, r[0], r[1]);
 }
 
@@ -35,21 +33,13 @@ export function sgldUpdate(x: tf.Tensor4D, grad: tf.Tensor4D, noise: tf.Tensor4D
   });
 }
 
-/** Options of the PYLD update rule (spec 3.2). */
-export interface PyldUpdateOptions {
-  /** pyld_lr, the inner step (0.2). */
-  stepSize: number;
-  /** in_steps (5). */
-  inSteps: number;
-  /** eps: gradients are clipped to [-eps, eps] (1). */
-  gradClip: number | null;
-  /** Clamp after every inner step ([-1, 1]). */
-  clampRange: ClampRange;
-  /** sgld_lr of the optional first clamped step z = clamp(x + sgld_lr·clip(g)) (0: skipped). */
-  outerStepSize: number;
-  /** sgld_std, noise added after the inner loop without clamp (0). */
-  noiseStd: number;
-}
+/**
+ * Options of the PYLD update rule (spec 3.2): the {@link SamplerConfig} fields pyld_lr
+ * (`stepSize`, the inner step; 0.2), in_steps (`inSteps`; 5), eps (`gradClip`; 1), the clamp after
+ * every inner step ([-1, 1]), the sgld_lr of the optional first clamped step (`outerStepSize`; 0:
+ * skipped) and sgld_std (`noiseStd`, noise added after the inner loop without clamp; 0).
+ */
+export type PyldUpdateOptions = Pick<SamplerConfig, "stepSize" | "inSteps" | "gradClip" | "clampRange" | "outerStepSize" | "noiseStd">;
 
 /**
  * One PYLD-M-N outer step from the input gradient g (spec 3.2, simplified form): because the

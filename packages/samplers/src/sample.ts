@@ -1,10 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng } from "@ebjdat/runtime";
+import { Rng, type NetLogitsFn } from "@ebjdat/runtime";
 import { runChain, sampleQ, type PyldSplit } from "./chain";
 import { samplerConfig, type SamplerConfig, type SamplerPresetName } from "./config";
 import { uniformInit, type Initializer } from "./initializer";
 import type { ReplayBuffer } from "./replay-buffer";
-import type { NetLogitsFn } from "./types";
 
 /** Progress of {@link sample}. */
 export interface SampleProgress {

@@ -11,7 +11,7 @@ import { samplerConfig } from "./config";
 import { sgldUpdate, pyldUpdate } from "./langevin";
 import { chainGradient } from "./objective";
 import { ReplayBuffer } from "./replay-buffer";
-import type { NetLogitsFn } from "./types";
+import type { NetLogitsFn } from "@ebjdat/runtime";
 
 // Tolerances: vectors README section 5 (never loosened).
 const TOL_STORED = 1e-6; // update rules applied to stored gradients/draws: max abs

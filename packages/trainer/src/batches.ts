@@ -26,20 +26,28 @@ export async function prepareData(config: TrainConfig, dataDir?: string): Promis
 }
 
 /**
+ * Window `pos` (`batchSize` rows) of the permutation drawn from the stream `order` of the run's
+ * seed, augmented (crop 4 + flip when `augment`, then σ-noise in model space) from the stream
+ * `augmentStream`, as model-space images x_net = 2·x − 1 (spec 0.1) with their labels.
+ */
+function drawBatch(data: PreparedData, seed: number, order: string, augmentStream: string, pos: number, batchSize: number, augment: boolean, noiseSigma: number): { xNet: tf.Tensor4D; y: Int32Array } {
+  const perm = new Rng(seed).fork(order).permutation(data.train.n);
+  const idx = perm.subarray(pos * batchSize, (pos + 1) * batchSize);
+  const rng = new Rng(seed).fork(augmentStream);
+  const { x, y } = augmentedBatch(data.train, idx, rng, { cropPadding: augment ? 4 : 0, flip: augment, noiseSigma, noiseSpace: "model" });
+  const xNet = tf.tidy(() => tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D);
+  x.dispose();
+  return { xNet, y };
+}
+
+/**
  * The batch of training step `step`: the epoch's permutation is drawn from the stream
  * `order:<epoch>` and the augmentation from `augment:<step>` of the run's seed, so any step can
  * be rebuilt after a resume. Returns model-space images x_net = 2·x − 1 (spec 0.1).
  */
 export function trainBatch(data: PreparedData, config: TrainConfig, step: number, perEpoch: number): TrainBatch {
   const epoch = Math.floor(step / perEpoch);
-  const pos = step % perEpoch;
-  const perm = new Rng(config.seed).fork(`order:${epoch}`).permutation(data.train.n);
-  const idx = perm.subarray(pos * config.batchSize, (pos + 1) * config.batchSize);
-  const rng = new Rng(config.seed).fork(`augment:${step}`);
-  const aug = config.data.augment;
-  const { x, y } = augmentedBatch(data.train, idx, rng, { cropPadding: aug ? 4 : 0, flip: aug, noiseSigma: config.data.noiseSigma, noiseSpace: "model" });
-  const xNet = tf.tidy(() => tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D);
-  x.dispose();
+  const { xNet, y } = drawBatch(data, config.seed, `order:${epoch}`, `augment:${step}`, step % perEpoch, config.batchSize, config.data.augment, config.data.noiseSigma);
   return { xNet, y: tf.tensor1d(y, "int32") };
 }
 
@@ -52,12 +60,5 @@ export function pxBatch(data: PreparedData, config: TrainConfig, step: number): 
   const { batchSize, augment, noiseSigma } = config.jem.px;
   const per = Math.max(1, Math.floor(data.train.n / batchSize));
   const cycle = Math.floor(step / per);
-  const pos = step % per;
-  const perm = new Rng(config.seed).fork(`px-order:${cycle}`).permutation(data.train.n);
-  const idx = perm.subarray(pos * batchSize, (pos + 1) * batchSize);
-  const rng = new Rng(config.seed).fork(`px-augment:${step}`);
-  const { x } = augmentedBatch(data.train, idx, rng, { cropPadding: augment ? 4 : 0, flip: augment, noiseSigma, noiseSpace: "model" });
-  const xNet = tf.tidy(() => tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D);
-  x.dispose();
-  return xNet;
+  return drawBatch(data, config.seed, `px-order:${cycle}`, `px-augment:${step}`, step % per, batchSize, augment, noiseSigma).xNet;
 }

@@ -1,7 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "@ebjdat/runtime";
-import type { BnMode } from "@ebjdat/models";
-import { runObjective, type NetLogits, type Objective, type ObjectiveOutput, type StepContext, type StepValues, type TrainBatch } from "./objective";
+import type { BnMode, NetLogitsFn, Rng } from "@ebjdat/runtime";
+import { runObjective, type Objective, type ObjectiveOutput, type StepContext, type StepValues, type TrainBatch } from "./objective";
 
 /** The gradient of one evaluation of an objective, by variable name, with its values. */
 export interface GradientResult extends StepValues {
@@ -11,7 +10,7 @@ export interface GradientResult extends StepValues {
 
 /** Options of {@link objectiveGradients}. */
 export interface GradientOptions {
-  net: NetLogits;
+  net: NetLogitsFn;
   vars: tf.Variable[];
   rng: Rng;
   step: number;
@@ -27,7 +26,7 @@ export function objectiveGradients(objective: Objective, batch: TrainBatch, opti
   const pass = options.pass ?? 1;
   const grads: Record<string, tf.Tensor> = {};
   const base = options.net;
-  const net: NetLogits = pass === 2 ? (x, mode: BnMode) => base(x, mode === "train" ? "train-frozen" : mode) : base;
+  const net: NetLogitsFn = pass === 2 ? (x, mode: BnMode) => base(x, mode === "train" ? "train-frozen" : mode) : base;
   const accumulate = (f: () => ObjectiveOutput): StepValues => {
     let kept: ObjectiveOutput | undefined;
     const { value, grads: g } = tf.variableGrads(() => {

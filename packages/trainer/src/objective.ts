@@ -1,10 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "@ebjdat/runtime";
-import type { BnMode } from "@ebjdat/models";
+import type { NetLogitsFn, Rng } from "@ebjdat/runtime";
 import type { RawTensor } from "@ebjdat/formats";
-
-/** What an objective sees of the model: model-space logits in a batch-norm mode (spec 0.1, 0.2). */
-export type NetLogits = (xNet: tf.Tensor4D, mode: BnMode) => tf.Tensor2D;
+import { logPYGivenX } from "@ebjdat/energy";
 
 /** One training batch in model space ([-1, 1], after augmentation and noise). */
 export interface TrainBatch {
@@ -36,7 +33,7 @@ export interface StepValues {
  */
 export interface StepContext {
   /** The model (in SAM pass 2, `train` is mapped to `train-frozen`: running stats frozen, spec 4.1). */
-  net: NetLogits;
+  net: NetLogitsFn;
   /**
    * Runs `f` under the gradient tape and adds ∂loss/∂θ to the step's gradient (a sum over calls:
    * ∇L = Σ_k ∇L_k for L = Σ_k L_k). Returns the values of the loss and terms.
@@ -63,7 +60,7 @@ export interface ObjectiveState {
  */
 export interface Objective {
   readonly name: string;
-  loss?(net: NetLogits, batch: TrainBatch): ObjectiveOutput;
+  loss?(net: NetLogitsFn, batch: TrainBatch): ObjectiveOutput;
   run?(ctx: StepContext, batch: TrainBatch): StepValues;
   /** Largest |energy| (or other health number) of the last step, for the divergence guard. */
   health?(): number;
@@ -79,13 +76,9 @@ export function runObjective(objective: Objective, ctx: StepContext, batch: Trai
   return ctx.accumulate(() => loss(ctx.net, batch));
 }
 
-/** Mean cross-entropy of logits against integer labels: −(1/B) Σ log softmax(f(x_i))[y_i] (spec 9.1). */
+/** Mean cross-entropy of logits against integer labels: −(1/B) Σ_i log p(y_i|x_i) (spec 1, 9.1). */
 export function crossEntropy(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(y, logits.shape[1])), 1);
-    return tf.neg(tf.mean(picked)) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.neg(tf.mean<tf.Scalar>(logPYGivenX(logits, y))));
 }
 
 /** The `standard` objective: L = CE(f(x), y) with train-mode batch norm (the paper's "Standard" row). */

@@ -1,6 +1,7 @@
 // Linear-algebra cost at FID size (not a test): `pnpm --filter @ebjdat/tools metrics:frechet-timing [--dim 2048] [--n 4096]`.
 // Times the float64 mean/covariance, eigh (with and without vectors) and the Fréchet distance.
-import { eigh, frechetDistanceParts, meanAndCovariance } from "@ebjdat/metrics";
+import { eigh, meanAndCovariance } from "@ebjdat/linalg";
+import { frechetDistanceParts } from "@ebjdat/metrics";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

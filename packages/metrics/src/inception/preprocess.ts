@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { checkImageRange } from "../images";
 
 /** Input size of the FID Inception. */
 export const INCEPTION_SIZE = 299;
@@ -17,16 +18,7 @@ function checkImages(x: tf.Tensor, what: string): void {
  */
 export function preprocessPytorchFid(x01: tf.Tensor4D, options: { checkRange?: boolean } = {}): tf.Tensor4D {
   checkImages(x01, "pytorch-fid preprocessing");
-  if (options.checkRange ?? true) {
-    const [lo, hi] = tf.tidy(() => [tf.min(x01), tf.max(x01)]).map((t) => {
-      const v = t.dataSync()[0];
-      t.dispose();
-      return v;
-    });
-    if (!(lo >= 0 && hi <= 1)) {
-      throw new Error(`pytorch-fid preprocessing: images must be float in [0, 1], got values in [${lo}, ${hi}]${hi > 1.5 ? " (uint8 0..255 images? divide by 255)" : ""}`);
-    }
-  }
+  if (options.checkRange ?? true) checkImageRange(x01, "pytorch-fid preprocessing");
   return tf.tidy(() => {
     const r = tf.image.resizeBilinear(tf.cast(x01, "float32"), [INCEPTION_SIZE, INCEPTION_SIZE], false, true);
     return tf.sub(tf.mul(r, 2), 1);

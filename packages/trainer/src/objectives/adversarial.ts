@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "@ebjdat/runtime";
+import type { NetLogitsFn, Rng } from "@ebjdat/runtime";
 import { advSample, advUpdate } from "@ebjdat/samplers";
 import type { AdvConfig } from "../config";
-import type { NetLogits, Objective, ObjectiveOutput, StepContext, StepValues, TrainBatch } from "../objective";
+import type { Objective, ObjectiveOutput, StepContext, StepValues, TrainBatch } from "../objective";
 import { klRows } from "./divergence";
 
 /** Labels of a batch as a JS array (the samplers take them that way). */
@@ -14,7 +14,7 @@ export function labelsOf(batch: TrainBatch): Int32Array {
  * Madry PGD on CE in model space (spec 5.3 `pgd-ce`, 7.1): x̃₀ = clamp(x + U(−ε, ε)), K times
  * x̃ ← clamp(Π_{B∞(x,ε)}(x̃ + α·sign ∇CE)), BN in eval mode. Returns a new (detached) tensor.
  */
-export function pgdCeExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
+export function pgdCeExamples(net: NetLogitsFn, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
   return advSample(net, batch.xNet, labelsOf(batch), rng, { mode: "pgd-ce", steps: adv.steps, eps: adv.eps, alpha: adv.alpha, project: true, bnMode: "eval" });
 }
 
@@ -22,7 +22,7 @@ export function pgdCeExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig,
  * The TRADES inner maximisation (Zhang et al. 2019) in model space: x̃₀ = x + 0.001·N(0, I),
  * K times x̃ ← clamp(Π_{B∞(x,ε)}(x̃ + α·sign ∇_x̃ Σ_i KL(p(x_i) ‖ p(x̃_i))), −1, 1), BN eval.
  */
-export function tradesExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
+export function tradesExamples(net: NetLogitsFn, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
   const x = batch.xNet;
   const clean = tf.tidy(() => net(x, "eval"));
   const noise = rng.normal<tf.Rank.R4>(x.shape, 0, 0.001);
@@ -51,8 +51,8 @@ export function tradesExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig
 export function adversarialObjective(
   name: string,
   adv: AdvConfig,
-  examples: (net: NetLogits, batch: TrainBatch, adv: AdvConfig, rng: Rng) => tf.Tensor4D,
-  loss: (net: NetLogits, batch: TrainBatch, xAdv: tf.Tensor4D) => ObjectiveOutput,
+  examples: (net: NetLogitsFn, batch: TrainBatch, adv: AdvConfig, rng: Rng) => tf.Tensor4D,
+  loss: (net: NetLogitsFn, batch: TrainBatch, xAdv: tf.Tensor4D) => ObjectiveOutput,
 ): Objective {
   let xa: tf.Tensor4D | null = null;
   return {

@@ -1,8 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { advSample, sampleQ, type AdvSamplerMode, type ReplayBuffer, type SamplerConfig } from "@ebjdat/samplers";
 import { toFloat32, type RawTensor } from "@ebjdat/formats";
+import type { NetLogitsFn } from "@ebjdat/runtime";
+import { energy } from "@ebjdat/energy";
 import { replayBufferToSafetensors, REPLAY_BUFFER_KEY } from "@ebjdat/samplers";
-import { crossEntropy, type NetLogits, type Objective, type ObjectiveOutput, type ObjectiveState, type StepContext, type StepValues, type TrainBatch } from "../objective";
+import { crossEntropy, type Objective, type ObjectiveOutput, type ObjectiveState, type StepContext, type StepValues, type TrainBatch } from "../objective";
 
 /** The four loss weights of the JEM family and EB-JDAT (spec 5.2: w_px, w_pyx, w_adv, w_ce_adv). */
 export interface JemWeights {
@@ -47,14 +49,14 @@ export interface JemFamilyOptions {
   /** Chains per step (official: the p(x) batch size). */
   sampleBatch?: number;
   /** Replaces the sampler (tests feed stored samples): returns x_q, model space. */
-  sampleQ?: (net: NetLogits, ctx: StepContext) => tf.Tensor4D;
+  sampleQ?: (net: NetLogitsFn, ctx: StepContext) => tf.Tensor4D;
   /** Replaces the adversarial sampler (tests feed stored x̃). */
-  sampleAdv?: (net: NetLogits, batch: TrainBatch, ctx: StepContext) => tf.Tensor4D;
+  sampleAdv?: (net: NetLogitsFn, batch: TrainBatch, ctx: StepContext) => tf.Tensor4D;
 }
 
-/** Mean LSE_y f(x)[y] = −mean E(x) of a batch (spec 1; the code's `f(x).mean()`). */
+/** −mean_i E(x_i) = mean_i LSE_y f(x_i)[y] of a batch (spec 1; the code's `f(x).mean()`). */
 export function meanLse(logits: tf.Tensor2D): tf.Scalar {
-  return tf.mean(tf.logSumExp(logits, 1)) as tf.Scalar;
+  return tf.neg(tf.mean<tf.Scalar>(energy(logits)));
 }
 
 /**
@@ -207,10 +209,11 @@ export class JemFamilyObjective implements Objective {
         const r = add(() => {
           const clean = ctx.net(batch.xNet, "train");
           const advL = ctx.net(xa, "train");
-          const d = tf.sub(tf.logSumExp(clean, 1), tf.logSumExp(advL, 1)); // E(x̃) − E(x)
-          const gap = tf.mean(advEnergyLoss === "gap" ? d : tf.abs(d)) as tf.Scalar;
+          const eAdv = energy(advL);
+          const d = tf.sub(eAdv, energy(clean)); // E(x̃) − E(x)
+          const gap = tf.mean<tf.Scalar>(advEnergyLoss === "gap" ? d : tf.abs(d));
           const ce = crossEntropy(clean, batch.y);
-          const eMax = tf.max(tf.abs(tf.logSumExp(advL, 1))) as tf.Scalar;
+          const eMax = tf.max<tf.Scalar>(tf.abs(eAdv));
           const loss = tf.add(tf.mul(w.adv, gap), tf.mul(w.pyx, ce)) as tf.Scalar;
           return { loss, terms: { gap, ce, eMax } };
         });

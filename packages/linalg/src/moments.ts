@@ -11,6 +11,21 @@ export interface Moments {
 }
 
 /**
+ * Column means μ_j = (1/N) Σ_i x_ij of the rows of `x`, in float64 (rows added in order, then one
+ * division; spec 8.1). `x` must be well formed (see {@link checkMatrix}).
+ */
+export function columnMeans(x: FeatureMatrix): Float64Array {
+  const n = x.rows, d = x.cols, X = x.data;
+  const mean = new Float64Array(d);
+  for (let r = 0; r < n; r++) {
+    const o = r * d;
+    for (let j = 0; j < d; j++) mean[j] += X[o + j];
+  }
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  return mean;
+}
+
+/**
  * Mean and sample covariance (ddof = 1) of the rows of `x`, in float64 (spec 8.1):
  * μ = (1/N) Σ x_i,  Σ = (1/(N−1)) Σ (x_i − μ)(x_i − μ)ᵀ, exactly `np.mean(axis=0)` and
  * `np.cov(rowvar=False)` as pytorch-fid computes them.
@@ -27,12 +42,7 @@ export function meanAndCovariance(x: FeatureMatrix, what = "features"): Moments 
   if (n < 2) {
     throw new Error(`${what}: a covariance needs at least 2 samples (got ${n}); a full-rank ${d}-d covariance needs at least ${d + 1}`);
   }
-  const mean = new Float64Array(d);
-  for (let r = 0; r < n; r++) {
-    const o = r * d;
-    for (let j = 0; j < d; j++) mean[j] += X[o + j];
-  }
-  for (let j = 0; j < d; j++) mean[j] /= n;
+  const mean = columnMeans(x);
   for (let j = 0; j < d; j++) {
     if (!Number.isFinite(mean[j])) throw new Error(`${what}: non-finite value in column ${j}`);
   }

@@ -1,13 +1,13 @@
-import { checkSquare, type Matrix } from "./matrix";
+import { checkSquare, dot, type Matrix } from "./matrix";
 
 /**
- * Cholesky factor of a symmetric positive-definite matrix: A = L Lᵀ with L lower triangular,
- * row by row: L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj, L_ii = √(A_ii − Σ_{k<i} L_ik²).
+ * Cholesky factor of a symmetric positive-definite matrix (spec 3.1 Σ_c + jitter·I, spec 8.1 Σ₁):
+ * A = L Lᵀ with L lower triangular, row by row: L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj, L_ii = √(A_ii − Σ_{k<i} L_ik²).
  * Returns undefined when a pivot is below `n·ε·max_i A_ii` (A singular, numerically singular or
  * indefinite in float64), so callers can fall back to an eigendecomposition. Cost n³/6
  * multiply-adds. Only the lower triangle of `a` is read.
  */
-export function choleskyLower(a: Matrix): Matrix | undefined {
+export function cholesky(a: Matrix): Matrix | undefined {
   const n = checkSquare(a, "cholesky: matrix");
   const A = a.data, L = new Float64Array(n * n);
   let maxDiag = 0;
@@ -17,15 +17,7 @@ export function choleskyLower(a: Matrix): Matrix | undefined {
     const io = i * n;
     for (let j = 0; j <= i; j++) {
       const jo = j * n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
-      for (; k + 3 < j; k += 4) {
-        s0 += L[io + k] * L[jo + k];
-        s1 += L[io + k + 1] * L[jo + k + 1];
-        s2 += L[io + k + 2] * L[jo + k + 2];
-        s3 += L[io + k + 3] * L[jo + k + 3];
-      }
-      for (; k < j; k++) s0 += L[io + k] * L[jo + k];
-      const s = A[io + j] - (s0 + s1 + s2 + s3);
+      const s = A[io + j] - dot(L, io, L, jo, 0, j);
       if (i === j) {
         if (!(s > tol)) return undefined;
         L[io + i] = Math.sqrt(s);
