@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { autoAttack, runAttack, type AttackName, type AttackOptions } from "@ebjdat/attacks";
+import { autoAttack, PAPER_EPS, PAPER_PGD_STEP, runAttack, STANDARD_EPS, STANDARD_PGD_STEP, type AttackOverrides } from "@ebjdat/attacks";
 import { batchTensor, loadDataset, subset, type Dataset } from "@ebjdat/data";
 import { computeEnergies, energyGapStats } from "@ebjdat/energy";
 import { computeMetrics, expectedCalibrationError, type MetricEntry, type MetricName } from "@ebjdat/metrics";
 import { loadModel, type WideResNet } from "@ebjdat/models";
-import { Rng, type LogitsFn } from "@ebjdat/runtime";
+import { modelEps, Rng, type LogitsFn } from "@ebjdat/runtime";
 import { gridLabels, sample, saveImageGrid } from "@ebjdat/samplers";
 import { join } from "node:path";
 import { cachedPart } from "./cache";
@@ -105,10 +105,10 @@ function gapOf(e0: Float32Array, e1: Float32Array): GapNumbers {
 }
 
 /** Smoke-scale cuts of the ensembles' iterations (labelled: the smoke numbers are meaningless). */
-function aaOverrides(sizes: EvalScale): Partial<Record<AttackName, Partial<AttackOptions>>> | undefined {
+function aaOverrides(sizes: EvalScale): AttackOverrides | undefined {
   const o = sizes.aaOverrides;
   if (!o) return undefined;
-  return { "apgd-ce": { steps: o.steps }, "apgd-dlr": { steps: o.steps }, "apgd-t": { steps: o.steps, targetClasses: 3 }, "fab-t": { steps: o.steps, targetClasses: 3 }, square: { steps: o.squareQueries } };
+  return { "apgd-ce": { steps: o.steps }, "apgd-dlr": { steps: o.steps }, "apgd-t": { steps: o.steps, targetClasses: 3 }, "fab-t": { steps: o.steps, targetClasses: 3 }, square: { queries: o.squareQueries } };
 }
 
 async function protocolNumbers(
@@ -120,8 +120,8 @@ async function protocolNumbers(
   onStage: EvalProgress,
 ): Promise<{ numbers: ProtocolNumbers; energyClean: number[]; energyAdv: number[] }> {
   const paper = protocol === "paper";
-  const eps = paper ? 4 / 255 : 8 / 255;
-  const stepSize = paper ? 0.5 / 255 : 2 / 255;
+  const eps = paper ? PAPER_EPS : STANDARD_EPS;
+  const stepSize = paper ? PAPER_PGD_STEP : STANDARD_PGD_STEP;
   const steps = s.sizes.pgdSteps;
   onStage(`${protocol} PGD-${steps}`);
   const pgd = await cachedPart(dir, `${protocol}-pgd`, async () => {
@@ -151,7 +151,7 @@ async function protocolNumbers(
         eps,
         seed: s.seed,
         batchSize: 100,
-        ...(paper ? { sigma: s.paperSigma } : {}),
+        ...(paper ? { sigma: modelEps(s.paperSigma) } : {}),
         ...(overrides ? { attackOptions: overrides } : {}),
         onWarning: () => {},
       });

@@ -1,5 +1,6 @@
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "@ebjdat/runtime";
+import { crossEntropy } from "@ebjdat/attacks";
 import type { BnMode } from "@ebjdat/models";
 import type { RawTensor } from "@ebjdat/formats";
 
@@ -79,20 +80,11 @@ export function runObjective(objective: Objective, ctx: StepContext, batch: Trai
   return ctx.accumulate(() => loss(ctx.net, batch));
 }
 
-/** Mean cross-entropy of logits against integer labels: −(1/B) Σ log softmax(f(x_i))[y_i] (spec 9.1). */
-export function crossEntropy(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(y, logits.shape[1])), 1);
-    return tf.neg(tf.mean(picked)) as tf.Scalar;
-  });
-}
-
-/** The `standard` objective: L = CE(f(x), y) with train-mode batch norm (the paper's "Standard" row). */
+/** The `standard` objective: L = CE(f(x), y), the batch mean (spec 9.1), with train-mode batch norm (the paper's "Standard" row). */
 export const standardObjective: Objective = {
   name: "standard",
   loss(net, batch) {
-    const ce = crossEntropy(net(batch.xNet, "train"), batch.y);
+    const ce = crossEntropy(net(batch.xNet, "train"), batch.y, "mean");
     return { loss: ce, terms: { ce } };
   },
 };

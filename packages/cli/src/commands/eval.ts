@@ -1,16 +1,19 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { existsSync, readFileSync } from "node:fs";
-import { ATTACK_NAMES, autoAttack, runAttack, type AutoAttackVersion } from "@ebjdat/attacks";
+import { ATTACKS, autoAttack, defaultEps, parseAttackName, runAttack, type AutoAttackVersion } from "@ebjdat/attacks";
 import { loadDataset, subset, batchTensor, type Dataset } from "@ebjdat/data";
 import { loadModel } from "@ebjdat/models";
 import { computeEnergies, energyGapStats } from "@ebjdat/energy";
-import { writeJsonAtomic } from "@ebjdat/runtime";
+import { imageEps, writeJsonAtomic } from "@ebjdat/runtime";
 import { defineCommand } from "../command";
 import { int, num, str, UsageError } from "../args";
 import { ProgressBar } from "../progress";
 import { backendFrom, COMMON_HELP, COMMON_OPTIONS, dataDirFrom } from "./common";
 
 const AA_VERSIONS: AutoAttackVersion[] = ["standard", "plus", "rand", "paper"];
+
+/** The attacks of the table for help texts: `pgd<k>` where the name takes a step count. */
+const ATTACK_CHOICES = ATTACKS.map((e) => (e.stepsInName ? `${e.name}<k>` : e.name)).join(" | ");
 
 /** A parsed `--attack`: a single attack or an AutoAttack version. */
 type AttackSpec = { kind: "single"; name: string } | { kind: "autoattack"; version: AutoAttackVersion };
@@ -21,9 +24,10 @@ function parseAttack(s: string): AttackSpec {
     if (!AA_VERSIONS.includes(version)) throw new UsageError(`--attack autoattack:<version>: version must be one of ${AA_VERSIONS.join(", ")}, got '${version}'.`);
     return { kind: "autoattack", version };
   }
-  const base = s.replace(/\d+$/, "");
-  if (!(ATTACK_NAMES as readonly string[]).includes(s) && !(ATTACK_NAMES as readonly string[]).includes(base)) {
-    throw new UsageError(`Unknown --attack '${s}'. Attacks: ${ATTACK_NAMES.join(", ")}, pgd<k> (e.g. pgd20), autoattack[:${AA_VERSIONS.join("|")}].`);
+  try {
+    parseAttackName(s);
+  } catch {
+    throw new UsageError(`Unknown --attack '${s}'. Attacks: ${ATTACK_CHOICES}, autoattack[:${AA_VERSIONS.join("|")}].`);
   }
   return { kind: "single", name: s };
 }
@@ -98,7 +102,7 @@ export const evalCommand = defineCommand(
       "--model <path>": "checkpoint: .pt/.pth (official PyTorch), .safetensors, or a saved TF.js model folder",
       "--data <spec>": "dataset spec of @ebjdat/data, e.g. cifar10-exact-test, cifar10:test",
       "--range a:b": "images a (inclusive) to b (exclusive) of the dataset (default all)",
-      "--attack <name>": "pgd20 | apgd-ce | apgd-dlr | apgd-t | fab-t | square | fgsm | autoattack[:standard|plus|rand|paper]",
+      "--attack <name>": `${ATTACK_CHOICES} | autoattack[:${AA_VERSIONS.join("|")}]`,
       "--eps <e>": "budget on the [0, 1] scale, e.g. 8/255 (default 8/255; autoattack:paper 4/255 = the authors' 8/255 in [-1, 1])",
       "--norm <n>": "linf (default) or l2",
       "--batch <n>": "images per chunk and attack batch (default 100)",
@@ -132,7 +136,7 @@ export const evalCommand = defineCommand(
     const norm = str(values, "norm") ?? "linf";
     if (norm !== "linf" && norm !== "l2") throw new UsageError(`--norm must be linf or l2, got '${norm}'.`);
     const isPaper = attack.kind === "autoattack" && attack.version === "paper";
-    const eps = num(values, "eps") ?? (isPaper ? 4 / 255 : 8 / 255);
+    const eps = num(values, "eps") ?? defaultEps(isPaper ? "paper" : "standard");
     if (!(eps > 0 && eps < 1)) throw new UsageError(`--eps must be in (0, 1) on the [0, 1] image scale (e.g. 8/255), got ${eps}.`);
     const batch = int(values, "batch", 1, 100000) ?? 100;
     const seed = int(values, "seed", 0, 2 ** 32 - 1) ?? 0;
@@ -185,13 +189,13 @@ export const evalCommand = defineCommand(
       let energies: { energyClean: number[]; energyAdv: number[] } | undefined;
       try {
         if (attack.kind === "autoattack") {
-          const { report, xAdv } = await autoAttack(logits, x, y, { version: attack.version, eps, norm, seed, batchSize: batch, onProgress, onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`) });
+          const { report, xAdv } = await autoAttack(logits, x, y, { version: attack.version, eps: imageEps(eps), norm, seed, batchSize: batch, onProgress, onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`) });
           energies = withEnergy ? pairEnergies(x, xAdv) : undefined;
           xAdv.dispose();
           attacks = report.attacks;
           chunk = { start: s, end: e, cleanCorrect: report.predClean.map((p, i) => (p === y[i] ? 1 : 0)), outcome: report.outcome, seconds: (Date.now() - t0) / 1000 };
         } else {
-          const r = await runAttack(attack.name, logits, x, y, { eps, norm, seed, batchSize: batch, onProgress });
+          const r = await runAttack(attack.name, logits, x, y, { eps: imageEps(eps), norm, seed, batchSize: batch, onProgress });
           energies = withEnergy ? pairEnergies(x, r.xAdv) : undefined;
           r.xAdv.dispose();
           const outcome = Array.from(r.cleanCorrect, (c, i) => (c === 0 ? "misclassified" : r.robust[i] ? "robust" : attack.name));
