@@ -1,18 +1,11 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Rng, imageEps, initBackend, type LogitsFn } from "@ebjdat/runtime";
+import { describe, expect, it } from "vitest";
+import { Rng, imageEps } from "@ebjdat/runtime";
 import { apgdSchedule, apgdSingleRun, checkOscillation } from "./apgd";
 import { runAttack } from "./runAttack";
-import { tinyConvModel, selfLabelled } from "./test-helpers";
+import { useTinyConvModel, selfLabelled } from "./test-helpers";
 import type { AttackContext } from "./types";
 
-let model: LogitsFn;
-let vars: tf.Tensor[] = [];
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-  ({ model, vars } = tinyConvModel(3));
-});
-afterAll(() => vars.forEach((v) => v.dispose()));
+const model = useTinyConvModel(3);
 
 describe("APGD schedule and oscillation check (spec 7.3)", () => {
   it("schedule constants", () => {

@@ -1,20 +1,14 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { imageEps, initBackend, modelEps, Rng, type LogitsFn, type ModelEps } from "@ebjdat/runtime";
+import { describe, expect, it } from "vitest";
+import { imageEps, modelEps, Rng, type LogitsFn, type ModelEps } from "@ebjdat/runtime";
 import { autoAttack, type AutoAttackOptions } from "./autoattack";
 import { PAPER_EPS } from "./budgets";
 import { ensembleFor } from "./ensembles";
 import { checkSquareSr } from "./checks";
 import { runAttack } from "./runAttack";
-import { selfLabelled, tinyConvModel } from "./test-helpers";
+import { selfLabelled, useTinyConvModel } from "./test-helpers";
 
-let model: LogitsFn;
-let vars: tf.Tensor[] = [];
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-  ({ model, vars } = tinyConvModel(5));
-});
-afterAll(() => vars.forEach((v) => v.dispose()));
+const model = useTinyConvModel(5);
 
 const dims: [number, number, number] = [8, 8, 3];
 

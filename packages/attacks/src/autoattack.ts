@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { convertLength, modelEps, Rng, type ImageEps, type LogitsFn, type ModelEps, type ProgressFn } from "@ebjdat/runtime";
 import type { AttackName, AttackOverrides } from "./attacks";
 import { checkNClasses, checkRandomized, checkRangeOutput, checkSquareSr } from "./checks";
-import { defaultEps, ensembleFor, stageFor, type AutoAttackVersion, type EnsembleEntry, type FabBoxChoice } from "./ensembles";
+import { defaultEps, ensembleStages, type AutoAttackVersion, type EnsembleEntry, type FabBoxChoice } from "./ensembles";
 import { argmaxRows, gatherInt, gatherRows, logitsOf, scatterRows } from "./modelEval";
 import { verifyPerturbation } from "./project";
 import { attacksFor, bindAttack } from "./registry";
@@ -92,8 +92,7 @@ export async function autoAttack(model: LogitsFn, x: tf.Tensor4D, y: Int32Array 
   checkBatchSize(bs);
   const seed = options.seed ?? 0;
   const box: Box = [0, 1];
-  const listed = options.attacks && version !== "custom" ? options.attacks.map((a) => ensembleFor(version, undefined, options.fabBox).find((e) => e.attack === a) ?? stageFor(a)) : ensembleFor(version, options.attacks, options.fabBox);
-  const entries = listed.map((e) => ({ attack: e.attack, options: { ...e.options, ...(options.attackOptions?.[e.attack] ?? {}) } }) as EnsembleEntry);
+  const entries = ensembleStages(version, options.attacks, options.fabBox, options.attackOptions);
   if (version === "paper" && norm !== "linf") throw new Error("the paper preset is l∞ only (spec 7.9)");
   if (options.sigma !== undefined && !(Number.isFinite(options.sigma) && options.sigma >= 0)) throw new Error(`sigma must be a finite noise σ >= 0 in model space (e.g. modelEps(0.03)), got ${options.sigma}`);
   const unsupported = entries.filter((e) => !attacksFor(norm).includes(e.attack));

@@ -1,5 +1,5 @@
 import type { ImageEps } from "@ebjdat/runtime";
-import type { AttackName, OptionsOf } from "./attacks";
+import type { AttackName, AttackOverrides, OptionsOf } from "./attacks";
 import { PAPER_EPS, STANDARD_EPS } from "./budgets";
 import { apgdCe } from "./entries/apgd-ce";
 import { apgdDlr } from "./entries/apgd-dlr";
@@ -27,7 +27,7 @@ function stage<N extends AttackName>(entry: { readonly name: N }, options: Parti
 }
 
 /** A stage from an attack name (`pgd20` sets the steps), with the attack's defaults. */
-export function stageFor(name: string): EnsembleEntry {
+function stageFor(name: string): EnsembleEntry {
   const p = parseAttackName(name);
   return { attack: p.name, options: p.steps !== undefined ? { steps: p.steps } : {} } as EnsembleEntry;
 }
@@ -70,4 +70,14 @@ export function ensembleFor(version: AutoAttackVersion, attacks?: readonly strin
     default:
       throw new Error(`unknown AutoAttack version '${String(version)}'; expected standard, plus, rand, paper or custom`);
   }
+}
+
+/**
+ * The stages `autoAttack` runs (spec 7.6): the version's list, or `attacks` in the given order
+ * (with the version's settings for the attacks it has), each with its `overrides` on top.
+ */
+export function ensembleStages(version: AutoAttackVersion, attacks: readonly string[] | undefined, fabBox: FabBoxChoice | undefined, overrides: AttackOverrides | undefined): EnsembleEntry[] {
+  const own = ensembleFor(version, version === "custom" ? attacks : undefined, fabBox);
+  const listed = attacks && version !== "custom" ? attacks.map((a) => own.find((e) => e.attack === a) ?? stageFor(a)) : own;
+  return listed.map((e) => ({ attack: e.attack, options: { ...e.options, ...(overrides?.[e.attack] ?? {}) } }) as EnsembleEntry);
 }

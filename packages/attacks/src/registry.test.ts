@@ -1,18 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { imageEps, initBackend, type LogitsFn } from "@ebjdat/runtime";
+import { describe, expect, it } from "vitest";
+import { imageEps, type LogitsFn } from "@ebjdat/runtime";
 import { ATTACKS, ATTACK_NAMES } from "./attacks";
 import { attackUsage, attacksFor, parseAttackName } from "./registry";
 import { runAttack } from "./runAttack";
-import { linearModel, selfLabelled, tinyConvModel } from "./test-helpers";
+import { linearModel, selfLabelled, useTinyConvModel } from "./test-helpers";
 
-let model: LogitsFn;
-let vars: tf.Tensor[] = [];
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-  ({ model, vars } = tinyConvModel(6));
-});
-afterAll(() => vars.forEach((v) => v.dispose()));
+const model = useTinyConvModel(6);
 
 const dims: [number, number, number] = [8, 8, 3];
 const eps = imageEps(0.03);

@@ -1,18 +1,10 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend, type LogitsFn } from "@ebjdat/runtime";
+import { describe, expect, it } from "vitest";
 import { logitsOf, rankedClass } from "./modelEval";
 import { runRestarts, targetRanks, type RobustSubset } from "./restarts";
-import { selfLabelled, tinyConvModel } from "./test-helpers";
+import { selfLabelled, useTinyConvModel } from "./test-helpers";
 import type { AttackContext } from "./types";
 
-let model: LogitsFn;
-let vars: tf.Tensor[] = [];
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-  ({ model, vars } = tinyConvModel(8));
-});
-afterAll(() => vars.forEach((v) => v.dispose()));
+const model = useTinyConvModel(8);
 
 const dims: [number, number, number] = [4, 4, 3];
 const d = 48;

@@ -1,17 +1,10 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { imageEps, initBackend, type LogitsFn } from "@ebjdat/runtime";
+import { describe, expect, it } from "vitest";
+import { imageEps } from "@ebjdat/runtime";
 import { pSelection } from "./square";
 import { runAttack } from "./runAttack";
-import { selfLabelled, tinyConvModel } from "./test-helpers";
+import { selfLabelled, useTinyConvModel } from "./test-helpers";
 
-let model: LogitsFn;
-let vars: tf.Tensor[] = [];
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-  ({ model, vars } = tinyConvModel(4));
-});
-afterAll(() => vars.forEach((v) => v.dispose()));
+const model = useTinyConvModel(4);
 
 describe("Square attack (spec 7.5)", () => {
   it("p schedule: fra31 boundaries and the torchattacks rescaled variant", () => {
