@@ -78,7 +78,7 @@ describe("PGD core (spec 7.1, 5.2, 5.3)", () => {
 
   it("gaussian start (TRADES) is x + σ·N(0, I), not clamped; given start is copied", () => {
     const x = new Float32Array(N * D).fill(1);
-    const g = pgdCore(x, D, ones, new Rng(2), { ...linf, steps: 0, start: { kind: "gaussian", std: 0.1 } });
+    const g = pgdCore(x, D, ones, new Rng(2), { ...linf, steps: 0, start: { kind: "gaussian", std: imageEps(0.1) } });
     const noise = new Rng(2).normalArray(x.length, 0, 0.1);
     expect(Array.from(g)).toEqual(Array.from(Float32Array.from(x, (v, i) => v + noise[i]!)));
     expect(Math.max(...g)).toBeGreaterThan(1);

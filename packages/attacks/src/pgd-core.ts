@@ -10,7 +10,7 @@ import type { Box, Norm } from "./types";
  * - `gaussian`: x̃₀ = x + σ·N(0, I), not clamped (the TRADES start, σ = 0.001);
  * - `given`: an explicit x̃₀ (stored draws, resumed iterations).
  */
-export type PgdStart = { kind: "none" } | { kind: "uniform" } | { kind: "gaussian"; std: number } | { kind: "given"; x0: Float32Array };
+export type PgdStart<S extends Space> = { kind: "none" } | { kind: "uniform" } | { kind: "gaussian"; std: Length<S> } | { kind: "given"; x0: Float32Array };
 
 /**
  * One PGD update rule (spec 7.1, 5.2, 5.3) with every length in the space `S` of the images it
@@ -40,7 +40,7 @@ export interface PgdStepRule<S extends Space> {
 /** A whole PGD run: the update rule, the number of steps and the start. */
 export interface PgdSettings<S extends Space> extends PgdStepRule<S> {
   steps: number;
-  start: PgdStart;
+  start: PgdStart<S>;
 }
 
 /**

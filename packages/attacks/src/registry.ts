@@ -10,7 +10,7 @@ type AnyEntry = AttackEntry<AttackName, object, never>;
 
 const TABLE: readonly AnyEntry[] = ATTACKS;
 
-/** The table entry of an attack name. */
+/** The table entry of an attack name (spec 7); throws on a name the table lacks. */
 export function attackEntry(name: AttackName): AnyEntry {
   const e = TABLE.find((t) => t.name === name);
   if (!e) throw new Error(`unknown attack '${String(name)}'; expected one of ${ATTACK_NAMES.join(", ")}`);
@@ -32,7 +32,7 @@ export function parseAttackName(name: string): { name: AttackName; steps?: numbe
   throw new Error(`unknown attack '${name}'; expected one of ${ATTACK_NAMES.join(", ")}${counted.length ? ` or ${counted.join(", ")}` : ""}`);
 }
 
-/** The attacks that support `norm`, by name. */
+/** The attacks of the table that support the threat model `norm` (spec 7: l∞ all, l2 FGSM/PGD/APGD), in table order. */
 export function attacksFor(norm: Norm): AttackName[] {
   return TABLE.filter((e) => e.norms.includes(norm)).map((e) => e.name);
 }

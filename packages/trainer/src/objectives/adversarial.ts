@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "@ebjdat/runtime";
+import { modelEps, type Rng } from "@ebjdat/runtime";
 import { pgdCore } from "@ebjdat/attacks";
 import { advSample, MODEL_RANGE } from "@ebjdat/samplers";
 import type { AdvConfig } from "../config";
@@ -18,6 +18,9 @@ export function labelsOf(batch: TrainBatch): Int32Array {
 export function pgdCeExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
   return advSample(net, batch.xNet, labelsOf(batch), rng, { mode: "pgd-ce", steps: adv.steps, eps: adv.eps, alpha: adv.alpha, project: true, bnMode: "eval" });
 }
+
+/** σ of TRADES' Gaussian start, 0.001 (Zhang et al.'s code, on their [0, 1] images; kept as is in model space). */
+const TRADES_START_STD = modelEps(0.001);
 
 /**
  * The TRADES inner maximisation (Zhang et al. 2019) in model space, on the PGD core of
@@ -42,7 +45,7 @@ export function tradesExamples(net: NetLogits, batch: TrainBatch, adv: AdvConfig
       project: true,
       box: MODEL_RANGE,
       linfProjection: "bounds",
-      start: { kind: "gaussian", std: 0.001 },
+      start: { kind: "gaussian", std: TRADES_START_STD },
     });
     return tf.tensor4d(out, x.shape);
   } finally {
