@@ -43,10 +43,6 @@ export const END = "<!-- dep-graph:end -->";
 export const GRAPH_FILES = ["README.md", "DEVELOPING.md"];
 const WRITE_COMMAND = "pnpm deps:write";
 
-// TEMPORARY (issue 16): dependencies declared for work under way on other branches, which start
-// importing them. Declared-but-unused is not reported for these until then. The lead removes this
-// list after merging those branches; do not add to it.
-const PENDING_USE = new Set(["@ebjdat/samplers -> @ebjdat/attacks", "@ebjdat/trainer -> @ebjdat/attacks"]);
 
 const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const TEST_FILE = /(^|\/)(test-[^/]*|[^/]*\.test\.[^/]+)$/;
@@ -149,7 +145,7 @@ export function findCycles(graph) {
 /**
  * Reads the workspace at `root`: `{ packages, problems, notes }`, `packages` = [{ name, rel, lib,
  * dev }] (declared internal dependencies), `problems` = the declaration and cycle problems (checks
- * 2 and 3), `notes` = entries of the temporary PENDING_USE list that are no longer needed.
+ * 2 and 3), `notes` = remarks that are not problems (none today).
  */
 export function analyze(root) {
   const ws = workspacePackages(root);
@@ -207,12 +203,8 @@ export function analyze(root) {
         }
       }
     }
-    for (const entry of PENDING_USE) {
-      const [from, dep] = entry.split(" -> ");
-      if (from === name && usedByLib.has(dep)) notes.push(`PENDING_USE entry "${entry}" is no longer needed (now imported); remove it`);
-    }
     for (const dep of [...lib].sort()) {
-      if (usedByLib.has(dep) || PENDING_USE.has(`${name} -> ${dep}`)) continue;
+      if (usedByLib.has(dep)) continue;
       problems.push(
         usedByAny.has(dep)
           ? `${name}: dependency ${dep} is imported only by test files under ${rel}/src (move it to devDependencies)`

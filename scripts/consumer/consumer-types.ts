@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { runAttack, type AttackOptions, type AttackResult } from "@ebjdat/attacks";
 import { kernelInceptionDistance, type FeatureMatrix, type KidResult } from "@ebjdat/metrics";
 import { loadModel, type LoadedModel, type WideResNet } from "@ebjdat/models";
-import { initBackend, type BackendInfo, type LogitsFn } from "@ebjdat/runtime";
+import { imageEps, initBackend, type BackendInfo, type LogitsFn } from "@ebjdat/runtime";
 
 export async function typedConsumer(checkpoint: string): Promise<number> {
   const backend: BackendInfo = await initBackend({ backend: "cpu" });
@@ -16,7 +16,7 @@ export async function typedConsumer(checkpoint: string): Promise<number> {
 
   const x: tf.Tensor4D = tf.zeros([2, 32, 32, 3]);
   const y = new Int32Array([0, 1]);
-  const options: AttackOptions = { eps: 8 / 255, norm: "linf", steps: 2, seed: 0 };
+  const options: AttackOptions = { eps: imageEps(8 / 255), norm: "linf", steps: 2, seed: 0 };
   const result: AttackResult = await runAttack("pgd", logits, x, y, options);
   const robust: number = result.robustAccuracy;
   const adv: tf.Tensor4D = result.xAdv;

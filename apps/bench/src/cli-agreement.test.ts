@@ -6,7 +6,7 @@ import { main } from "@ebjdat/cli";
 import type { EvaluationFile } from "@ebjdat/evaluation";
 import { sharedPath } from "@ebjdat/testing";
 import { initBackend } from "@ebjdat/runtime";
-import { evaluateModel, partFile, type EvalSettings } from "./evaluate";
+import { aaOverrides, evaluateModel, partFile, type EvalSettings } from "./evaluate";
 import { SCALES } from "./scales";
 
 const root = mkdtempSync(join(tmpdir(), "bench-cli-agreement-"));
@@ -49,8 +49,7 @@ describe("the CLI and the bench evaluate through one protocol", () => {
     for (const protocol of ["standard", "paper"] as const) {
       const noise = protocol === "paper" ? ["--noise-sigma", "0.03"] : [];
       const pgd = await ebjdatEval([...common, "--protocol", protocol, ...noise, "--attack", "pgd5", "--range", "0:16", "--energy-gap"], join(root, `${protocol}-pgd.json`));
-      const o = SCALES.smoke.eval.aaOverrides!;
-      const overrides = { "apgd-ce": { steps: o.steps }, "apgd-dlr": { steps: o.steps }, "apgd-t": { steps: o.steps, targetClasses: 3 }, "fab-t": { steps: o.steps, targetClasses: 3 }, square: { steps: o.squareQueries } };
+      const overrides = aaOverrides(settings.sizes);
       const aa = await ebjdatEval([...common, "--protocol", protocol, ...noise, "--attack", "autoattack", "--attack-options", JSON.stringify(overrides), "--range", "0:8"], join(root, `${protocol}-aa.json`));
       const benchPgd = JSON.parse(readFileSync(partFile(dir, protocol, "pgd"), "utf8")) as EvaluationFile;
       const benchAa = JSON.parse(readFileSync(partFile(dir, protocol, "aa"), "utf8")) as EvaluationFile;

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { batchTensor, loadDataset, subset, type Dataset } from "@ebjdat/data";
+import type { AttackOverrides } from "@ebjdat/attacks";
 import { computeEnergies } from "@ebjdat/energy";
 import { evaluate, modelContentHash, PROTOCOLS, type EvaluatedModel, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { computeMetrics, expectedCalibrationError, type MetricEntry, type MetricName } from "@ebjdat/metrics";
@@ -87,10 +88,10 @@ function firstN(ds: Dataset, n: number): { x: tf.Tensor4D; y: Int32Array } {
 }
 
 /** Smoke-scale cuts of the ensembles' iterations (labelled: the smoke numbers are meaningless). */
-function aaOverrides(sizes: EvalScale): EvaluationSettings["attackOptions"] {
+export function aaOverrides(sizes: EvalScale): AttackOverrides | undefined {
   const o = sizes.aaOverrides;
   if (!o) return undefined;
-  return { "apgd-ce": { steps: o.steps }, "apgd-dlr": { steps: o.steps }, "apgd-t": { steps: o.steps, targetClasses: 3 }, "fab-t": { steps: o.steps, targetClasses: 3 }, square: { steps: o.squareQueries } };
+  return { "apgd-ce": { steps: o.steps }, "apgd-dlr": { steps: o.steps }, "apgd-t": { steps: o.steps, targetClasses: 3 }, "fab-t": { steps: o.steps, targetClasses: 3 }, square: { queries: o.squareQueries } };
 }
 
 /** The file of one evaluation part (`evaluate`'s resumable results file, spec 7.7 / 7.9). */

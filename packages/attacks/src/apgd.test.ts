@@ -1,18 +1,11 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Rng, initBackend, type LogitsFn } from "@ebjdat/runtime";
+import { describe, expect, it } from "vitest";
+import { Rng, imageEps } from "@ebjdat/runtime";
 import { apgdSchedule, apgdSingleRun, checkOscillation } from "./apgd";
 import { runAttack } from "./runAttack";
-import { tinyConvModel, selfLabelled } from "./test-helpers";
+import { useTinyConvModel, selfLabelled } from "./test-helpers";
 import type { AttackContext } from "./types";
 
-let model: LogitsFn;
-let vars: tf.Tensor[] = [];
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-  ({ model, vars } = tinyConvModel(3));
-});
-afterAll(() => vars.forEach((v) => v.dispose()));
+const model = useTinyConvModel(3);
 
 describe("APGD schedule and oscillation check (spec 7.3)", () => {
   it("schedule constants", () => {
@@ -38,7 +31,7 @@ describe("APGD on a synthetic conv model", () => {
     const xs = Float32Array.from(x.dataSync());
     const eps = 0.03;
     for (const loss of ["ce", "dlr"] as const) {
-      const run = apgdSingleRun(ctx, xs, y, new Rng(1), { eps, norm: "linf", steps: 20, restarts: 1, loss, rho: 0.75, eotIter: 1, targetClasses: 9 });
+      const run = apgdSingleRun(ctx, xs, y, new Rng(1), { eps, norm: "linf", steps: 20, restarts: 1, loss, rho: 0.75, eotIter: 1 });
       for (let k = 0; k < 6; k++) {
         for (const row of run.lossSteps) expect(run.lossBest[k]!).toBeGreaterThanOrEqual(row[k]!);
         const m = Math.log2((2 * eps) / run.stepSize[k]!);
@@ -51,17 +44,17 @@ describe("APGD on a synthetic conv model", () => {
 
   it("APGD-CE/DLR/T break points, deterministic for a seed, l2 variant stays in the l2 ball", async () => {
     const { x, y } = selfLabelled(model, 12, dims, 5);
-    const a = await runAttack("apgd-ce", model, x, y, { eps: 0.05, steps: 20, seed: 3 });
-    const b = await runAttack("apgd-ce", model, x, y, { eps: 0.05, steps: 20, seed: 3 });
+    const a = await runAttack("apgd-ce", model, x, y, { eps: imageEps(0.05), steps: 20, seed: 3 });
+    const b = await runAttack("apgd-ce", model, x, y, { eps: imageEps(0.05), steps: 20, seed: 3 });
     expect(Array.from(a.xAdv.dataSync())).toEqual(Array.from(b.xAdv.dataSync()));
     expect(a.cleanAccuracy).toBe(1);
     expect(a.robustAccuracy).toBeLessThan(1);
     expect(a.maxPerturbation).toBeLessThanOrEqual(0.05 + 1e-6);
-    const t = await runAttack("apgd-t", model, x, y, { eps: 0.05, steps: 10, targetClasses: 3, seed: 3 });
+    const t = await runAttack("apgd-t", model, x, y, { eps: imageEps(0.05), steps: 10, targetClasses: 3, seed: 3 });
     expect(t.robustAccuracy).toBeLessThan(1);
-    const dl = await runAttack("apgd-dlr", model, x, y, { eps: 0.05, steps: 10, seed: 3 });
+    const dl = await runAttack("apgd-dlr", model, x, y, { eps: imageEps(0.05), steps: 10, seed: 3 });
     expect(dl.robustAccuracy).toBeLessThan(1);
-    const l2 = await runAttack("apgd-ce", model, x, y, { eps: 0.5, norm: "l2", steps: 10, seed: 3 });
+    const l2 = await runAttack("apgd-ce", model, x, y, { eps: imageEps(0.5), norm: "l2", steps: 10, seed: 3 });
     expect(l2.maxPerturbation).toBeLessThanOrEqual(0.5 * (1 + 1e-5));
     expect(l2.robustAccuracy).toBeLessThan(1);
     for (const r of [a, b, t, dl, l2]) r.xAdv.dispose();

@@ -1,20 +1,29 @@
 import type { Rng } from "@ebjdat/runtime";
-import { cleanState, argmaxRows, gatherInt, gatherRows, lossAndGrad, rankedClass, scatterRows, type LossGrad } from "./modelEval";
+import { argmaxRows, lossAndGrad, type LossGrad } from "./modelEval";
 import { projectLinf, projectL2, rowNorms } from "./project";
+import { runRestarts, targetRanks } from "./restarts";
 import type { AttackContext, LossName, Norm } from "./types";
 
-/** Settings of APGD (spec 7.3); defaults as inside AutoAttack. */
-export interface ApgdSettings {
+/** The options APGD-CE, APGD-DLR and APGD-T share (spec 7.3). */
+export interface ApgdOptions {
+  /** Iterations N, default 100 (AutoAttack; 20 in the `paper` ensemble). */
+  steps?: number;
+  /** Restarts on the still-robust points (per target for APGD-T), default 1 (5 in `plus`). */
+  restarts?: number;
+  /** ρ of the oscillation check, default 0.75. */
+  rho?: number;
+  /** Gradients averaged per step (expectation over transformation), default 1 (20 in `rand`). */
+  eotIter?: number;
+}
+
+/** APGD's defaults inside AutoAttack (spec 7.3, 7.6). */
+export const APGD_DEFAULTS = { steps: 100, restarts: 1, rho: 0.75, eotIter: 1 } as const satisfies Required<ApgdOptions>;
+
+/** Resolved settings of one APGD run (spec 7.3). */
+export interface ApgdSettings extends Required<ApgdOptions> {
   eps: number;
   norm: Norm;
-  /** N, default 100. */
-  steps: number;
-  restarts: number;
   loss: LossName;
-  rho: number;
-  eotIter: number;
-  /** APGD-T: number of target classes (targets 2..n+1 by clean-logit rank). */
-  targetClasses: number;
 }
 
 /** APGD schedule constants (spec 7.3): N₂ = max(⌊0.22N⌋,1), N_min = max(⌊0.06N⌋,1), size_decr = max(⌊0.03N⌋,1). */
@@ -197,60 +206,18 @@ export function apgdSingleRun(ctx: AttackContext, x: Float32Array, y: Int32Array
 }
 
 /**
- * APGD-CE / APGD-DLR (fra31 `APGDAttack.perturb`, spec 7.3): only clean-correct points are
- * attacked; each restart runs on the points still robust. Returns adversarials (clean where none).
+ * APGD-CE / APGD-DLR / APGD-T on one batch (fra31 `APGDAttack(_targeted).perturb`, spec 7.3):
+ * only clean-correct points are attacked, each restart on the points still robust. Targeted
+ * (APGD-T, `targetClasses` given): for target ranks 2..targetClasses+1 the target is the class of
+ * that rank among the clean logits of the still-robust points, with the targeted DLR loss and
+ * `restarts` runs each. Returns the adversarials (the clean image where none was found).
  */
-export function apgdBatch(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, s: ApgdSettings): Float32Array {
-  const n = y.length;
-  const d = x.length / n;
-  const adv = Float32Array.from(x);
-  const { acc } = cleanState(ctx, x, y);
-  for (let r = 0; r < s.restarts; r++) {
-    const idx = indicesOf(acc);
-    if (idx.length === 0) break;
-    const run = apgdSingleRun(ctx, gatherRows(x, idx, d), gatherInt(y, idx), rng, s);
-    const fooled = idx.filter((_, j) => run.robust[j] === 0);
-    const local = idx.map((_, j) => j).filter((j) => run.robust[j] === 0);
-    for (const g of fooled) acc[g] = 0;
-    scatterRows(adv, fooled, gatherRows(run.xBestAdv, local, d), d);
-  }
-  return adv;
-}
-
-/**
- * APGD-T (fra31 `APGDAttack_targeted.perturb`, spec 7.3): for target ranks 2..targetClasses+1,
- * the target is the class of that rank among the clean logits of the still-robust points;
- * targeted-DLR APGD with `restarts` runs each. Points fooled by any target are removed.
- */
-export function apgdTargetedBatch(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, s: ApgdSettings): Float32Array {
-  const n = y.length;
-  const d = x.length / n;
-  const adv = Float32Array.from(x);
-  const { logits: cleanLogits, acc } = cleanState(ctx, x, y);
-  const settings: ApgdSettings = { ...s, loss: "dlr-targeted" };
-  for (let tc = 2; tc < s.targetClasses + 2; tc++) {
-    for (let r = 0; r < s.restarts; r++) {
-      const idx = indicesOf(acc);
-      if (idx.length === 0) return adv;
-      const xs = gatherRows(x, idx, d);
-      const logits = new Float32Array(idx.length * ctx.numClasses);
-      idx.forEach((g, j) => logits.set(cleanLogits.subarray(g * ctx.numClasses, (g + 1) * ctx.numClasses), j * ctx.numClasses));
-      const target = rankedClass(logits, ctx.numClasses, tc);
-      const run = apgdSingleRun(ctx, xs, gatherInt(y, idx), rng, settings, target);
-      const fooled = idx.filter((_, j) => run.robust[j] === 0);
-      const local = idx.map((_, j) => j).filter((j) => run.robust[j] === 0);
-      for (const g of fooled) acc[g] = 0;
-      scatterRows(adv, fooled, gatherRows(run.xBestAdv, local, d), d);
-    }
-  }
-  return adv;
-}
-
-/** Indices where `flags` is 1. */
-export function indicesOf(flags: Uint8Array): number[] {
-  const out: number[] = [];
-  flags.forEach((f, i) => {
-    if (f) out.push(i);
+export function apgdAttack(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, s: ApgdSettings, targetClasses?: number): Float32Array {
+  const targeted = targetClasses !== undefined;
+  const settings: ApgdSettings = targeted ? { ...s, loss: "dlr-targeted" } : s;
+  const plan = { restarts: s.restarts, ...(targeted ? { targetRanks: targetRanks(targetClasses) } : {}) };
+  return runRestarts(ctx, x, y, plan, (sub) => {
+    const run = apgdSingleRun(ctx, sub.x, sub.y, rng, settings, sub.target);
+    return { adv: run.xBestAdv, robust: run.robust };
   });
-  return out;
 }

@@ -1,43 +1,36 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng, type LogitsFn, type ProgressFn } from "@ebjdat/runtime";
+import { convertLength, modelEps, Rng, type ImageEps, type LogitsFn, type ModelEps, type ProgressFn } from "@ebjdat/runtime";
+import type { AttackName, AttackOverrides } from "./attacks";
 import { checkNClasses, checkRandomized, checkRangeOutput, checkSquareSr } from "./checks";
+import { defaultEps, ensembleStages, type AutoAttackVersion, type EnsembleEntry, type FabBoxChoice } from "./ensembles";
 import { argmaxRows, gatherInt, gatherRows, logitsOf, scatterRows } from "./modelEval";
 import { verifyPerturbation } from "./project";
-import { makeAttack, parseAttackName } from "./registry";
+import { attacksFor, bindAttack } from "./registry";
 import { batchRng } from "./runAttack";
-import type { AttackContext, AttackName, AttackOptions, Box, Norm } from "./types";
+import type { AttackContext, Box, Norm } from "./types";
 import { checkBatchSize, checkBudget, checkInputs } from "./validate";
-
-/** Ensemble versions (spec 7.6, 7.9). `paper` replicates the official EB-JDAT evaluation; never the default. */
-export type AutoAttackVersion = "standard" | "plus" | "rand" | "paper" | "custom";
-
-/** Per-attack settings of one ensemble entry. */
-export interface EnsembleEntry {
-  attack: AttackName;
-  options: Partial<AttackOptions>;
-}
 
 /** Options of `autoAttack`. */
 export interface AutoAttackOptions {
   /** Default `standard`. */
   version?: AutoAttackVersion;
-  /** Budget on the API scale; default 8/255 (`paper`: 4/255 = the official 8/255 in model space). */
-  eps?: number;
+  /** Budget on the [0, 1] image scale; default 8/255 (`paper`: 4/255 = the official 8/255 in model space; `defaultEps`). */
+  eps?: ImageEps;
   norm?: Norm;
   /** Default 0; every attack and batch derives its own stream from it. */
   seed?: number;
   /** Default 250 (fra31 bs). */
   batchSize?: number;
-  /** Attack list for `custom` (or to override a version's list). */
-  attacks?: AttackName[];
-  /** Per-attack option overrides. */
-  attackOptions?: Partial<Record<AttackName, Partial<AttackOptions>>>;
+  /** Attack list for `custom` (names of the table, or `pgdN`), or to override a version's list. */
+  attacks?: readonly string[];
+  /** Per-attack option overrides (each attack's own options). */
+  attackOptions?: AttackOverrides;
   /** Run the official sanity checks (default true); they only warn. */
   checks?: boolean;
-  /** `paper`: Gaussian noise σ in model space added once per image (API σ/2), default 0 (SADA-JEM). */
-  sigma?: number;
+  /** `paper`: Gaussian noise σ in model space added once per image (σ/2 on the image scale), default 0 (SADA-JEM). */
+  sigma?: ModelEps;
   /** `paper`: FAB box: `model-01` reproduces the official [0,1]-in-model-space clamp (API [0.5, 1]), `valid` uses [0, 1]. */
-  fabBox?: "model-01" | "valid";
+  fabBox?: FabBoxChoice;
   /** Accept clean inputs outside [0, 1] (the paper protocol's unclamped test noise, spec 7.9); iterates are still clamped. */
   inputsOutsideBox?: boolean;
   onProgress?: ProgressFn;
@@ -58,7 +51,7 @@ export interface StageReport {
 export interface AutoAttackReport {
   version: AutoAttackVersion;
   attacks: AttackName[];
-  eps: number;
+  eps: ImageEps;
   norm: Norm;
   seed: number;
   batchSize: number;
@@ -77,55 +70,13 @@ export interface AutoAttackReport {
   warnings: string[];
   seconds: number;
   settings: EnsembleEntry[];
-  sigma?: number;
+  sigma?: ModelEps;
 }
 
 /** Result of `autoAttack`: the report and the adversarial images (caller disposes). */
 export interface AutoAttackResult {
   report: AutoAttackReport;
   xAdv: tf.Tensor4D;
-}
-
-/**
- * The attack list and per-attack settings of a version (fra31 `set_version`, spec 7.6; `paper`
- * = the bundled torchattacks ensemble of spec 7.8/7.9).
- */
-export function ensembleFor(version: AutoAttackVersion, attacks?: AttackName[], fabBox: "model-01" | "valid" = "model-01"): EnsembleEntry[] {
-  switch (version) {
-    case "standard":
-      return [
-        { attack: "apgd-ce", options: { steps: 100, restarts: 1 } },
-        { attack: "apgd-t", options: { steps: 100, restarts: 1, targetClasses: 9 } },
-        { attack: "fab-t", options: { steps: 100, restarts: 1, targetClasses: 9 } },
-        { attack: "square", options: { steps: 5000, restarts: 1, pInit: 0.8, rescaleSchedule: false } },
-      ];
-    case "plus":
-      return [
-        { attack: "apgd-ce", options: { steps: 100, restarts: 5 } },
-        { attack: "apgd-dlr", options: { steps: 100, restarts: 5 } },
-        { attack: "fab", options: { steps: 100, restarts: 5 } },
-        { attack: "square", options: { steps: 5000, restarts: 1, pInit: 0.8, rescaleSchedule: false } },
-        { attack: "apgd-t", options: { steps: 100, restarts: 1, targetClasses: 9 } },
-        { attack: "fab-t", options: { steps: 100, restarts: 1, targetClasses: 9 } },
-      ];
-    case "rand":
-      return [
-        { attack: "apgd-ce", options: { steps: 100, restarts: 1, eotIter: 20 } },
-        { attack: "apgd-dlr", options: { steps: 100, restarts: 1, eotIter: 20 } },
-      ];
-    case "paper":
-      return [
-        { attack: "apgd-ce", options: { steps: 20, restarts: 1 } },
-        { attack: "apgd-dlr", options: { steps: 20, restarts: 1 } },
-        { attack: "fab-t", options: { steps: 20, restarts: 1, targetClasses: 9, ...(fabBox === "model-01" ? { fabBox: [0.5, 1] as Box } : {}) } },
-        { attack: "square", options: { steps: 5000, restarts: 1, pInit: 0.8, rescaleSchedule: true } },
-      ];
-    case "custom":
-      if (!attacks || attacks.length === 0) throw new Error("version 'custom' needs a non-empty `attacks` list");
-      return attacks.map((a) => ({ attack: parseAttackName(a).name, options: {} }));
-    default:
-      throw new Error(`unknown AutoAttack version '${String(version)}'; expected standard, plus, rand, paper or custom`);
-  }
 }
 
 /**
@@ -137,18 +88,18 @@ export function ensembleFor(version: AutoAttackVersion, attacks?: AttackName[], 
 export async function autoAttack(model: LogitsFn, x: tf.Tensor4D, y: Int32Array | tf.Tensor1D, options: AutoAttackOptions = {}): Promise<AutoAttackResult> {
   const version = options.version ?? "standard";
   const norm = options.norm ?? "linf";
-  const eps = options.eps ?? (version === "paper" ? 4 / 255 : 8 / 255);
+  const eps = options.eps ?? defaultEps(version);
   checkBudget(eps, norm);
   const bs = options.batchSize ?? 250;
   checkBatchSize(bs);
   const seed = options.seed ?? 0;
   const box: Box = [0, 1];
-  let entries = options.attacks && version !== "custom" ? options.attacks.map((a) => ensembleFor(version).find((e) => e.attack === a) ?? { attack: parseAttackName(a).name, options: {} }) : ensembleFor(version, options.attacks, options.fabBox);
-  entries = entries.map((e) => ({ attack: e.attack, options: { ...e.options, ...(options.attackOptions?.[e.attack] ?? {}) } }));
+  const entries = ensembleStages(version, options.attacks, options.fabBox, options.attackOptions);
   if (version === "paper" && norm !== "linf") throw new Error("the paper preset is l∞ only (spec 7.9)");
-  if (norm === "l2") {
-    const bad = entries.filter((e) => !["apgd-ce", "apgd-dlr", "apgd-t", "pgd", "fgsm"].includes(e.attack));
-    if (bad.length) throw new Error(`norm 'l2' is supported by apgd-ce, apgd-dlr, apgd-t, pgd and fgsm only; '${bad.map((e) => e.attack).join(", ")}' is l∞ only (use version 'custom' with attacks ['apgd-ce', 'apgd-t'])`);
+  if (options.sigma !== undefined && !(Number.isFinite(options.sigma) && options.sigma >= 0)) throw new Error(`sigma must be a finite noise σ >= 0 in model space (e.g. modelEps(0.03)), got ${options.sigma}`);
+  const unsupported = entries.filter((e) => !attacksFor(norm).includes(e.attack));
+  if (unsupported.length) {
+    throw new Error(`norm '${norm}' is supported by ${attacksFor(norm).join(", ")} only; '${unsupported.map((e) => e.attack).join(", ")}' is not (use version 'custom' with attacks ['apgd-ce', 'apgd-t'])`);
   }
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -161,15 +112,15 @@ export async function autoAttack(model: LogitsFn, x: tf.Tensor4D, y: Int32Array 
   const k = inp.numClasses;
   const d = inp.dims[0] * inp.dims[1] * inp.dims[2];
   const n = inp.n;
-  // bind every attack before any work (unknown names / class-count problems throw here)
-  const bound = entries.map((e) => ({ ...e, fn: makeAttack(e.attack, { eps, norm, seed, ...e.options }, k) }));
+  // bind every attack before any work (class-count problems throw here)
+  const bound = entries.map((e) => ({ ...e, fn: bindAttack(e.attack, [e.options], { eps, norm }, k) }));
 
   // the paper preset attacks noisy images (spec 7.9): σ·N(0,1) in model space = σ/2 in API space
   let xs = inp.x;
   let cleanLogits = inp.cleanLogits;
-  const sigma = version === "paper" ? (options.sigma ?? 0) : 0;
+  const sigma = version === "paper" ? (options.sigma ?? modelEps(0)) : modelEps(0);
   if (sigma > 0) {
-    const noise = new Rng(seed).fork("paper-noise").normalArray(xs.length, 0, sigma / 2);
+    const noise = new Rng(seed).fork("paper-noise").normalArray(xs.length, 0, convertLength(sigma, "image"));
     xs = Float32Array.from(xs, (v, i) => v + noise[i]!);
     cleanLogits = new Float32Array(n * k);
     for (let s = 0; s < n; s += bs) cleanLogits.set(logitsOf(model, xs.subarray(s * d, Math.min(n, s + bs) * d), Math.min(bs, n - s), inp.dims), s * k);
@@ -185,7 +136,7 @@ export async function autoAttack(model: LogitsFn, x: tf.Tensor4D, y: Int32Array 
     }
     const ro = checkRangeOutput(cleanLogits.subarray(0, m * k), k);
     if (ro) warn(ro);
-    const nc = checkNClasses(k, entries.map((e) => e.attack), Math.max(...entries.map((e) => e.options.targetClasses ?? 9)));
+    const nc = checkNClasses(k, entries.map((e) => e.attack), Math.max(...entries.map((e) => ("targetClasses" in e.options ? e.options.targetClasses : undefined) ?? 9)));
     if (nc) warn(nc);
   }
 

@@ -1,19 +1,34 @@
 import type { Rng } from "@ebjdat/runtime";
-import { cleanState, gatherInt, gatherRows, logitsOf, lossAndGrad, argmaxRows, rankedClass, scatterRows } from "./modelEval";
+import { logitsOf, lossAndGrad, argmaxRows } from "./modelEval";
 import { projectionLinf } from "./fabProjection";
-import { indicesOf } from "./apgd";
+import { runRestarts, targetRanks } from "./restarts";
 import type { AttackContext, Box } from "./types";
 
-/** Settings of FAB (spec 7.4); defaults as in AutoAttack. */
-export interface FabSettings {
+/** The options FAB and FAB-T share (spec 7.4). */
+export interface FabOptions {
+  /** Iterations, default 100 (20 in the `paper` ensemble). */
+  steps?: number;
+  /** Restarts (after the first with a random start), default 1 (5 in `plus`). */
+  restarts?: number;
+  /** α_max of the convex step, default 0.1. */
+  alphaMax?: number;
+  /** Extrapolation η, default 1.05. */
+  eta?: number;
+  /** Step back β towards x after a success, default 0.9. */
+  beta?: number;
+  /** Box of FAB's clamps and projection, default the attack's box (the `paper` ensemble's [0.5, 1] reproduces the official bug, spec 7.9). */
+  fabBox?: Box;
+}
+
+/** FAB's defaults inside AutoAttack (spec 7.4). */
+export const FAB_DEFAULTS = { steps: 100, restarts: 1, alphaMax: 0.1, eta: 1.05, beta: 0.9 } as const satisfies Required<Omit<FabOptions, "fabBox">>;
+
+/** Resolved settings of FAB (spec 7.4). */
+export interface FabSettings extends Required<Omit<FabOptions, "fabBox">> {
   eps: number;
-  steps: number;
-  restarts: number;
   targeted: boolean;
+  /** Number of target classes of FAB-T (targets 2..n+1 by clean-logit rank). */
   targetClasses: number;
-  alphaMax: number;
-  eta: number;
-  beta: number;
   /** Box of FAB's clamps and projection (the official code assumes [0, 1]). */
   box: Box;
 }
@@ -143,39 +158,22 @@ export function fabSingleRun(ctx: AttackContext, x: Float32Array, y: Int32Array,
 }
 
 /**
- * FAB-T / FAB (fra31 `FABAttack.perturb`, spec 7.4): targeted over target ranks 2..n+1 (or
- * untargeted), restarts after the first with a random start; keeps an adversarial only if it
- * is misclassified and within ε (l∞).
+ * FAB-T / FAB on one batch (fra31 `FABAttack.perturb`, spec 7.4): targeted over target ranks
+ * 2..targetClasses+1 (or untargeted), restarts after the first with a random start; keeps an
+ * adversarial only if it is misclassified and within ε (l∞).
  */
-export function fabBatch(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, s: FabSettings): Float32Array {
-  const n = y.length;
-  const d = x.length / n;
-  const out = Float32Array.from(x);
-  const { logits: cleanLogits, acc } = cleanState(ctx, x, y);
-  const targets = s.targeted ? Array.from({ length: s.targetClasses }, (_, i) => i + 2) : [0];
-  for (const tc of targets) {
-    for (let r = 0; r < s.restarts; r++) {
-      const idx = indicesOf(acc);
-      if (idx.length === 0) return out;
-      const xs = gatherRows(x, idx, d);
-      const ys = gatherInt(y, idx);
-      let target: Int32Array | undefined;
-      if (s.targeted) {
-        const logits = new Float32Array(idx.length * ctx.numClasses);
-        idx.forEach((g, j) => logits.set(cleanLogits.subarray(g * ctx.numClasses, (g + 1) * ctx.numClasses), j * ctx.numClasses));
-        target = rankedClass(logits, ctx.numClasses, tc);
-      }
-      const { adv } = fabSingleRun(ctx, xs, ys, rng, s, target, r > 0);
-      const predAdv = argmaxRows(logitsOf(ctx.model, adv, idx.length, ctx.dims), ctx.numClasses);
-      idx.forEach((g, j) => {
-        let res = 0;
-        for (let i = j * d; i < j * d + d; i++) res = Math.max(res, Math.abs(adv[i]! - xs[i]!));
-        if (predAdv[j] !== ys[j] && res <= s.eps) {
-          acc[g] = 0;
-          scatterRows(out, [g], adv.subarray(j * d, j * d + d), d);
-        }
-      });
+export function fabAttack(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, s: FabSettings): Float32Array {
+  const d = x.length / y.length;
+  const plan = { restarts: s.restarts, ...(s.targeted ? { targetRanks: targetRanks(s.targetClasses) } : {}) };
+  return runRestarts(ctx, x, y, plan, (sub, restart) => {
+    const { adv } = fabSingleRun(ctx, sub.x, sub.y, rng, s, sub.target, restart > 0);
+    const pred = argmaxRows(logitsOf(ctx.model, adv, sub.idx.length, ctx.dims), ctx.numClasses);
+    const robust = new Uint8Array(sub.idx.length);
+    for (let j = 0; j < robust.length; j++) {
+      let res = 0;
+      for (let i = j * d; i < j * d + d; i++) res = Math.max(res, Math.abs(adv[i]! - sub.x[i]!));
+      robust[j] = pred[j] !== sub.y[j] && res <= s.eps ? 0 : 1;
     }
-  }
-  return out;
+    return { adv, robust };
+  });
 }

@@ -26,10 +26,21 @@ describe("losses (spec 7.3)", () => {
     expect(v[1]).toBeCloseTo(-2 / 3.5, 6);
   });
   it("CE is logsumexp minus the true logit", () => {
-    const v = tf.tidy(() => crossEntropy(tf.tensor2d(z), tf.tensor1d([0, 3], "int32")).arraySync());
+    const v = tf.tidy(() => crossEntropy(tf.tensor2d(z), tf.tensor1d([0, 3], "int32"), "none").arraySync());
     const lse = (r: number[]): number => Math.log(r.reduce((a, b) => a + Math.exp(b), 0));
     expect(v[0]).toBeCloseTo(lse(z[0]!) - 3, 5);
     expect(v[1]).toBeCloseTo(lse(z[1]!) - 2, 5);
+  });
+  it("CE with reduction 'mean' is the batch mean of the per-sample CE, = -mean log softmax(z)[y] (spec 9.1)", () => {
+    const [none, mean, logSoftmax] = tf.tidy(() => {
+      const zt = tf.tensor2d(z);
+      const yt = tf.tensor1d([0, 3], "int32");
+      const picked = tf.sum(tf.mul(tf.logSoftmax(zt), tf.oneHot(yt, 5)), 1);
+      return [crossEntropy(zt, yt, "none").dataSync(), crossEntropy(zt, yt, "mean").dataSync(), tf.neg(tf.mean(picked)).dataSync()];
+    });
+    expect(mean.length).toBe(1);
+    expect(mean[0]).toBeCloseTo((none[0]! + none[1]!) / 2, 6);
+    expect(Math.abs(mean[0]! - logSoftmax[0]!)).toBeLessThanOrEqual(1e-6);
   });
   it("DLR gradient flows only through z_y, the max other, z_π1 and z_π3", () => {
     const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(dlrLoss(t as tf.Tensor2D, tf.tensor1d([2], "int32"))))(tf.tensor2d([z[1]!])).arraySync()) as number[][];

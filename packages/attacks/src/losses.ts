@@ -8,12 +8,23 @@ function pick(z: tf.Tensor2D, idx: tf.Tensor1D, k: number): tf.Tensor1D {
   return tf.sum(tf.mul(z, tf.oneHot(idx, k)), 1);
 }
 
+/** How a per-sample loss is reduced over the batch: kept per sample (`none`) or averaged (`mean`). */
+export type Reduction = "none" | "mean";
+
 /**
- * Per-sample cross-entropy `CE(z, y) = logsumexp(z) - z_y` (spec 7.1, 7.3).
+ * Cross-entropy of logits `z` `[B, K]` against integer labels `y` `[B]`:
+ * `CE_i = logsumexp(z_i) - z_i[y_i]` per sample (`reduction: 'none'`, the attacks' losses, spec
+ * 7.1, 7.3), or its batch mean `(1/B) Σ_i CE_i` (`'mean'`: torchattacks PGD, spec 7.1; the
+ * training losses, spec 9.1).
  */
-export function crossEntropy(z: tf.Tensor2D, y: tf.Tensor1D): tf.Tensor1D {
-  const k = z.shape[1];
-  return tf.sub(tf.logSumExp(z, 1), pick(z, y, k));
+export function crossEntropy(z: tf.Tensor2D, y: tf.Tensor1D, reduction: "none"): tf.Tensor1D;
+export function crossEntropy(z: tf.Tensor2D, y: tf.Tensor1D, reduction: "mean"): tf.Scalar;
+export function crossEntropy(z: tf.Tensor2D, y: tf.Tensor1D, reduction: Reduction): tf.Tensor1D | tf.Scalar;
+export function crossEntropy(z: tf.Tensor2D, y: tf.Tensor1D, reduction: Reduction): tf.Tensor1D | tf.Scalar {
+  return tf.tidy(() => {
+    const perSample = tf.sub(tf.logSumExp(z, 1), pick(z, y, z.shape[1])) as tf.Tensor1D;
+    return reduction === "mean" ? (tf.mean(perSample) as tf.Scalar) : perSample;
+  });
 }
 
 /**
@@ -63,11 +74,11 @@ export function dlrTargetedLoss(z: tf.Tensor2D, y: tf.Tensor1D, t: tf.Tensor1D):
 export function attackLoss(name: LossName | "diff", z: tf.Tensor2D, y: tf.Tensor1D, t?: tf.Tensor1D): tf.Tensor1D {
   switch (name) {
     case "ce":
-      return crossEntropy(z, y);
+      return crossEntropy(z, y, "none");
     case "dlr":
       return dlrLoss(z, y);
     case "ce-targeted":
-      return tf.neg(crossEntropy(z, need(t, name)));
+      return tf.neg(crossEntropy(z, need(t, name), "none"));
     case "dlr-targeted":
       return dlrTargetedLoss(z, y, need(t, name));
     case "diff": {

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend, backendInfo } from "@ebjdat/runtime";
+import { initBackend, backendInfo, modelEps, Rng } from "@ebjdat/runtime";
 import { loadVectors, fractionWithin, maxAbsRelError, relL2Error, sharedPath, valuesOf } from "@ebjdat/testing";
 import { loadModel } from "@ebjdat/models";
-import { pgdIterate, pgdStart, pgdStep } from "./pgd";
+import { pgdCore, pgdStart, pgdStep, type PgdStepRule } from "./pgd-core";
 import { lossAndGrad } from "./modelEval";
 import type { AttackContext, Box } from "./types";
 
@@ -11,9 +11,12 @@ beforeAll(async () => {
   await initBackend({ quiet: true });
 });
 
-const EPS = 8 / 255; // official model-space values (vectors README 6.5)
-const ALPHA = 1 / 255;
+const EPS = modelEps(8 / 255); // official model-space values (vectors README 6.5)
+const ALPHA = modelEps(1 / 255);
 const BOX: Box = [-1, 1];
+/** torchattacks' PGD step in model space (spec 7.1): sign step, delta-form projection, clamp to [-1, 1]. */
+const RULE: PgdStepRule<"model"> = { stepSize: ALPHA, eps: EPS, norm: "linf", project: true, box: BOX, linfProjection: "delta" };
+const D = 32 * 32 * 3;
 
 function maxAbs(a: Float32Array, b: Float32Array): number {
   let m = 0;
@@ -34,7 +37,7 @@ for (const [file, modelFile] of [
     it("adv0 and adv1 from the stored draws and gradient (≤ 1e-6)", () => {
       const adv0 = pgdStart(images, get("draw.uniform"), BOX);
       expect(maxAbs(adv0, get("adv0"))).toBeLessThanOrEqual(1e-6);
-      const adv1 = pgdStep(get("adv0"), images, get("step1.grad"), ALPHA, EPS, BOX);
+      const adv1 = pgdStep(get("adv0"), images, get("step1.grad"), RULE, D);
       expect(maxAbs(adv1, get("adv1"))).toBeLessThanOrEqual(1e-6);
     });
 
@@ -50,7 +53,7 @@ for (const [file, modelFile] of [
       const cost = lg.loss.reduce((a, b) => a + b, 0) / 4;
       expect(maxAbsRelError([cost], get("step1.cost"))).toBeLessThanOrEqual(1e-4);
       expect(relL2Error(lg.grad, get("step1.grad"))).toBeLessThanOrEqual(1e-3);
-      const adv1 = pgdStep(adv0, images, lg.grad, ALPHA, EPS, BOX);
+      const adv1 = pgdStep(adv0, images, lg.grad, RULE, D);
       const ref1 = get("adv1");
       expect(fractionWithin(adv1, ref1, 1e-6)).toBeGreaterThanOrEqual(0.999);
       for (let i = 0; i < adv1.length; i++) {
@@ -71,11 +74,13 @@ for (const [file, modelFile] of [
         cpuModel = (await loadModel(sharedPath("vectors/models", modelFile))).model;
         iterCtx = { ...ctx, model: (x) => cpuModel!.netLogits(x, "eval") };
       }
-      // pgdIterate's 20 steps one at a time, yielding between steps: on the cpu backend the whole
-      // loop takes ~1.5 min, longer than vitest's 60 s worker RPC timeout if run in one go.
+      // the PGD core's 20 steps one at a time (each from the last iterate), yielding between steps:
+      // on the cpu backend the whole loop takes ~1.5 min, longer than vitest's 60 s worker RPC
+      // timeout if run in one go. Gradient of the batch-mean CE, as torchattacks (spec 7.1).
+      const meanCe = (xa: Float32Array): Float32Array => lossAndGrad(iterCtx.model, xa, 4, iterCtx.dims, "ce", y, undefined, "mean").grad;
       let adv20 = adv0;
       for (let k = 0; k < 20; k++) {
-        adv20 = pgdIterate(iterCtx, images, y, adv20, { eps: EPS, norm: "linf", steps: 1, stepSize: ALPHA, randomStart: true, loss: "ce", meanLoss: true });
+        adv20 = pgdCore(images, D, meanCe, new Rng(0), { ...RULE, steps: 1, start: { kind: "given", x0: adv20 } });
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (cpuModel) {

@@ -2,13 +2,19 @@ import type { Box, Norm } from "./types";
 
 const f32 = Math.fround;
 
+/** Clamps `v` into `box` (no-op for `null`). */
+function clampTo(v: number, box: Box | null): number {
+  if (!box) return v;
+  return v < box[0] ? box[0] : v > box[1] ? box[1] : v;
+}
+
 /**
- * l∞ projection then box clamp, in place on `out`: `out = clamp(min(max(v, x - ε), x + ε), lo, hi)`
- * (fra31's order, spec 7.3), float32 rounding at each operation.
+ * l∞ projection in the bounds form, then the box clamp, in place on `out`:
+ * `out = clamp(min(max(v, x - ε), x + ε), lo, hi)` (fra31 APGD's order, spec 7.3; the EB-JDAT
+ * sampler, spec 5.2), float32 rounding at each operation. `box = null` skips the clamp.
  */
-export function projectLinf(v: Float32Array, x: Float32Array, eps: number, box: Box, out: Float32Array = v): Float32Array {
+export function projectLinf(v: Float32Array, x: Float32Array, eps: number, box: Box | null, out: Float32Array = v): Float32Array {
   const e = f32(eps);
-  const [lo, hi] = box;
   for (let i = 0; i < v.length; i++) {
     const xi = x[i]!;
     let a = v[i]!;
@@ -16,10 +22,31 @@ export function projectLinf(v: Float32Array, x: Float32Array, eps: number, box: 
     const u = f32(xi + e);
     if (a < l) a = l;
     if (a > u) a = u;
-    if (a < lo) a = lo;
-    if (a > hi) a = hi;
-    out[i] = a;
+    out[i] = clampTo(a, box);
   }
+  return out;
+}
+
+/**
+ * l∞ projection in the delta form, then the box clamp, in place on `out`:
+ * `out = clamp(x + clamp(v - x, -ε, ε), lo, hi)` (torchattacks PGD, spec 7.1), float32 rounding
+ * at each operation. Equal to {@link projectLinf} except for the rounding on the ball's faces.
+ */
+export function projectLinfDelta(v: Float32Array, x: Float32Array, eps: number, box: Box | null, out: Float32Array = v): Float32Array {
+  const e = f32(eps);
+  for (let i = 0; i < v.length; i++) {
+    const xi = x[i]!;
+    let delta = f32(v[i]! - xi);
+    if (delta < -e) delta = -e;
+    if (delta > e) delta = e;
+    out[i] = clampTo(f32(xi + delta), box);
+  }
+  return out;
+}
+
+/** Clamps every value into `box` in place on `out` (the iterate clamp of spec 5.2 without projection). */
+export function clampBox(v: Float32Array, box: Box | null, out: Float32Array = v): Float32Array {
+  for (let i = 0; i < v.length; i++) out[i] = clampTo(v[i]!, box);
   return out;
 }
 
@@ -39,25 +66,16 @@ export function rowNorms(v: Float32Array, d: number): Float64Array {
  * l2 projection then box clamp (fra31 APGD form, spec 7.3):
  * `out = clamp(x + δ/(‖δ‖+1e-12)·min(ε, ‖δ‖), lo, hi)` with `δ = v - x`.
  */
-export function projectL2(v: Float32Array, x: Float32Array, eps: number, box: Box, d: number, out: Float32Array = v): Float32Array {
+export function projectL2(v: Float32Array, x: Float32Array, eps: number, box: Box | null, d: number, out: Float32Array = v): Float32Array {
   const n = v.length / d;
-  const [lo, hi] = box;
   for (let s = 0; s < n; s++) {
     let acc = 0;
     for (let i = s * d; i < s * d + d; i++) acc += (v[i]! - x[i]!) ** 2;
     const nrm = Math.sqrt(acc);
     const scale = Math.min(eps, nrm) / (nrm + 1e-12);
-    for (let i = s * d; i < s * d + d; i++) {
-      const a = x[i]! + (v[i]! - x[i]!) * scale;
-      out[i] = a < lo ? lo : a > hi ? hi : a;
-    }
+    for (let i = s * d; i < s * d + d; i++) out[i] = clampTo(x[i]! + (v[i]! - x[i]!) * scale, box);
   }
   return out;
-}
-
-/** Projection onto the threat model's ball around `x` and the box. */
-export function project(norm: Norm, v: Float32Array, x: Float32Array, eps: number, box: Box, d: number, out: Float32Array = v): Float32Array {
-  return norm === "linf" ? projectLinf(v, x, eps, box, out) : projectL2(v, x, eps, box, d, out);
 }
 
 /** Largest per-sample perturbation norm `max_i ‖x̃_i - x_i‖`. */

@@ -9,6 +9,7 @@ import { loadModel, type WideResNet } from "@ebjdat/models";
 import { readCifarBinaryFile, subset, toUnitFloat } from "@ebjdat/data";
 import { maxAbsRelError, readF32NchwAsNhwc, sharedPath } from "@ebjdat/testing";
 import { runAttack } from "./runAttack";
+import { STANDARD_EPS, STANDARD_PGD_STEP } from "./budgets";
 import { argmaxRows, gatherInt, gatherRows, logitsOf } from "./modelEval";
 
 interface Ref {
@@ -55,7 +56,7 @@ describe.skipIf(!slowOk)("official AutoAttack reference (subset)", () => {
   it("PGD-20 zero start agrees per image with the official run (first 16 images)", async () => {
     const n = 16;
     const x = tf.tensor4d(data.x.subarray(0, n * D), [n, 32, 32, 3]);
-    const r = await runAttack("pgd20", f, x, data.y.subarray(0, n), { eps: 8 / 255, stepSize: 2 / 255, randomStart: false, batchSize: 16 });
+    const r = await runAttack("pgd20", f, x, data.y.subarray(0, n), { eps: STANDARD_EPS, stepSize: STANDARD_PGD_STEP, randomStart: false, batchSize: 16 });
     const off = ref.pgd_N.runs.pgd20_zeroinit.robust.slice(0, n);
     expect(Array.from(r.robust).filter((v, i) => v !== off[i]).length).toBeLessThanOrEqual(1);
     x.dispose();
@@ -68,13 +69,13 @@ describe.skipIf(!slowOk)("official AutoAttack reference (subset)", () => {
     const robust = o.map((v, i) => (v === "robust" ? i : -1)).filter((i) => i >= 0).slice(0, 2);
     const idx = [...ce, ...robust];
     const x = tf.tensor4d(gatherRows(data.x, idx, D), [idx.length, 32, 32, 3]);
-    const r = await runAttack("apgd-ce", f, x, gatherInt(data.y, idx), { eps: 8 / 255, steps: 25, seed: 0 });
+    const r = await runAttack("apgd-ce", f, x, gatherInt(data.y, idx), { eps: STANDARD_EPS, steps: 25, seed: 0 });
     expect(Array.from(r.robust.subarray(0, ce.length)).filter((v) => v === 0).length).toBeGreaterThanOrEqual(ce.length - 1);
     x.dispose();
     r.xAdv.dispose();
     const tIdx = o.map((v, i) => (v === "apgd-t" ? i : -1)).filter((i) => i >= 0);
     const xt = tf.tensor4d(gatherRows(data.x, tIdx, D), [tIdx.length, 32, 32, 3]);
-    const rt = await runAttack("apgd-t", f, xt, gatherInt(data.y, tIdx), { eps: 8 / 255, steps: 25, targetClasses: 3, seed: 0 });
+    const rt = await runAttack("apgd-t", f, xt, gatherInt(data.y, tIdx), { eps: STANDARD_EPS, steps: 25, targetClasses: 3, seed: 0 });
     expect(Array.from(rt.robust).filter((v) => v === 0).length).toBeGreaterThanOrEqual(tIdx.length - 2);
     xt.dispose();
     rt.xAdv.dispose();

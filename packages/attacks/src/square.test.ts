@@ -1,17 +1,10 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend, type LogitsFn } from "@ebjdat/runtime";
+import { describe, expect, it } from "vitest";
+import { imageEps } from "@ebjdat/runtime";
 import { pSelection } from "./square";
 import { runAttack } from "./runAttack";
-import { selfLabelled, tinyConvModel } from "./test-helpers";
+import { selfLabelled, useTinyConvModel } from "./test-helpers";
 
-let model: LogitsFn;
-let vars: tf.Tensor[] = [];
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-  ({ model, vars } = tinyConvModel(4));
-});
-afterAll(() => vars.forEach((v) => v.dispose()));
+const model = useTinyConvModel(4);
 
 describe("Square attack (spec 7.5)", () => {
   it("p schedule: fra31 boundaries and the torchattacks rescaled variant", () => {
@@ -25,8 +18,8 @@ describe("Square attack (spec 7.5)", () => {
 
   it("stays in the ε-ball and the box, is deterministic for a seed and breaks points", async () => {
     const { x, y } = selfLabelled(model, 8, [8, 8, 3], 9);
-    const a = await runAttack("square", model, x, y, { eps: 0.05, steps: 200, seed: 1 });
-    const b = await runAttack("square", model, x, y, { eps: 0.05, steps: 200, seed: 1 });
+    const a = await runAttack("square", model, x, y, { eps: imageEps(0.05), queries: 200, seed: 1 });
+    const b = await runAttack("square", model, x, y, { eps: imageEps(0.05), queries: 200, seed: 1 });
     expect(Array.from(a.xAdv.dataSync())).toEqual(Array.from(b.xAdv.dataSync()));
     expect(a.maxPerturbation).toBeLessThanOrEqual(0.05 + 1e-6);
     expect(a.robustAccuracy).toBeLessThan(1);

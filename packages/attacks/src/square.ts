@@ -1,17 +1,23 @@
 import type { Rng } from "@ebjdat/runtime";
-import { cleanState, gatherInt, gatherRows, logitsOf, argmaxRows, scatterRows } from "./modelEval";
-import { indicesOf } from "./apgd";
+import { gatherInt, gatherRows, logitsOf, argmaxRows } from "./modelEval";
+import { runRestarts } from "./restarts";
 import type { AttackContext } from "./types";
 
-/** Settings of the Square attack (spec 7.5). */
-export interface SquareSettings {
-  eps: number;
+/** The Square attack's options (spec 7.5). */
+export interface SquareOptions {
   /** Query budget, default 5000. */
-  queries: number;
-  restarts: number;
-  pInit: number;
-  /** torchattacks' `resc_schedule` (rescale the iteration to 10000); fra31 AutoAttack: false. */
-  rescaleSchedule: boolean;
+  queries?: number;
+  /** Restarts, default 1. */
+  restarts?: number;
+  /** Initial fraction of the image a window covers, default 0.8. */
+  pInit?: number;
+  /** torchattacks' `resc_schedule` (the p schedule rescaled to 10000 queries); fra31 AutoAttack: false (default). */
+  rescaleSchedule?: boolean;
+}
+
+/** Resolved settings of the Square attack (spec 7.5). */
+export interface SquareSettings extends Required<SquareOptions> {
+  eps: number;
   loss: "margin" | "ce";
 }
 
@@ -129,25 +135,11 @@ export function squareSingleRun(ctx: AttackContext, x: Float32Array, y: Int32Arr
   return xBest;
 }
 
-/** Square attack (fra31 `SquareAttack.perturb`, spec 7.5) on the clean-correct points of a batch. */
-export function squareBatch(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, s: SquareSettings): Float32Array {
-  const n = y.length;
-  const d = x.length / n;
-  const out = Float32Array.from(x);
-  const { acc } = cleanState(ctx, x, y);
-  for (let r = 0; r < s.restarts; r++) {
-    const idx = indicesOf(acc);
-    if (idx.length === 0) break;
-    const xs = gatherRows(x, idx, d);
-    const ys = gatherInt(y, idx);
-    const adv = squareSingleRun(ctx, xs, ys, rng, s);
-    const predAdv = argmaxRows(logitsOf(ctx.model, adv, idx.length, ctx.dims), ctx.numClasses);
-    idx.forEach((g, j) => {
-      if (predAdv[j] !== ys[j]) {
-        acc[g] = 0;
-        scatterRows(out, [g], adv.subarray(j * d, j * d + d), d);
-      }
-    });
-  }
-  return out;
+/** Square attack on one batch (fra31 `SquareAttack.perturb`, spec 7.5): restarts on the clean-correct points still robust. */
+export function squareAttack(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, s: SquareSettings): Float32Array {
+  return runRestarts(ctx, x, y, { restarts: s.restarts }, (sub) => {
+    const adv = squareSingleRun(ctx, sub.x, sub.y, rng, s);
+    const pred = argmaxRows(logitsOf(ctx.model, adv, sub.idx.length, ctx.dims), ctx.numClasses);
+    return { adv, robust: Uint8Array.from(pred, (p, j) => (p === sub.y[j] ? 1 : 0)) };
+  });
 }

@@ -1,6 +1,7 @@
 // Test-only helpers (not exported): tiny synthetic models and data.
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng, type LogitsFn } from "@ebjdat/runtime";
+import { afterAll, beforeAll } from "vitest";
+import { initBackend, Rng, type LogitsFn } from "@ebjdat/runtime";
 
 /** A tiny conv net LogitsFn (conv3x3 → leaky relu → mean pool → dense) with seeded weights. Caller disposes `vars`. */
 export function tinyConvModel(seed: number, c = 3, k = 10, hidden = 8): { model: LogitsFn; vars: tf.Tensor[] } {
@@ -16,6 +17,23 @@ export function tinyConvModel(seed: number, c = 3, k = 10, hidden = 8): { model:
       return tf.add(tf.matMul(p, w2), b2) as tf.Tensor2D;
     });
   return { model, vars: [w1, b1, w2, b2] };
+}
+
+/**
+ * Registers the suite hooks that start the backend and build `tinyConvModel(seed)` (freed after
+ * the suite); returns the model, callable once the hooks ran.
+ */
+export function useTinyConvModel(seed: number): LogitsFn {
+  let built: { model: LogitsFn; vars: tf.Tensor[] } | undefined;
+  beforeAll(async () => {
+    await initBackend({ quiet: true });
+    built = tinyConvModel(seed);
+  });
+  afterAll(() => built?.vars.forEach((v) => v.dispose()));
+  return (x) => {
+    if (!built) throw new Error("useTinyConvModel: the model is built in beforeAll");
+    return built.model(x);
+  };
 }
 
 /** A linear LogitsFn z = flatten(x)·W + b. */

@@ -1,31 +1,20 @@
-import type { Tensor4D } from "@tensorflow/tfjs-core";
-import type { LogitsFn, ProgressFn } from "@ebjdat/runtime";
+import type { ImageEps, LogitsFn, ProgressFn, Rng } from "@ebjdat/runtime";
 
-/** Threat model norm (spec 7: l∞ everywhere, l2 for PGD/FGSM/APGD). */
+/** Threat model norm (spec 7: l∞ everywhere, l2 for FGSM/PGD/APGD). */
 export type Norm = "linf" | "l2";
 
 /** Input box `[lo, hi]` the attack clamps to; API space is `[0, 1]` (spec 0.1). */
 export type Box = readonly [number, number];
 
-/** Names accepted by `runAttack` and the ensembles. */
-export type AttackName = "fgsm" | "pgd" | "apgd-ce" | "apgd-dlr" | "apgd-t" | "fab" | "fab-t" | "square";
-
-/** Every attack name, in a stable order. */
-export const ATTACK_NAMES: readonly AttackName[] = ["fgsm", "pgd", "apgd-ce", "apgd-dlr", "apgd-t", "fab", "fab-t", "square"];
-
 /** Loss maximised by PGD/APGD (spec 7.3). `*-targeted` need a target class. */
 export type LossName = "ce" | "dlr" | "ce-targeted" | "dlr-targeted";
 
-/** Options shared by every attack. */
-export interface AttackOptions {
-  /** Perturbation budget on the API scale (e.g. 8/255). Must lie in (0, 1). */
-  eps: number;
-  /** Threat model, default `linf`. */
+/** Options every attack takes; each attack adds its own (its entry's options type). */
+export interface CommonOptions {
+  /** Perturbation budget on the [0, 1] image scale (e.g. `imageEps(8/255)`). Must lie in (0, 1). */
+  eps: ImageEps;
+  /** Threat model, default `linf`; each attack lists the norms it supports. */
   norm?: Norm;
-  /** Iterations (PGD/APGD/FAB) or queries (Square). Defaults per attack (spec 7.3-7.5). */
-  steps?: number;
-  /** Restarts (APGD/FAB/Square), default 1. */
-  restarts?: number;
   /** Seed for every random draw (drawn in JS, backend independent). Default 0. */
   seed?: number;
   /** Images per model call, default 250 (fra31 `bs`). */
@@ -36,60 +25,45 @@ export interface AttackOptions {
   onProgress?: ProgressFn;
   /** Warnings (sanity checks); default `console.warn`. */
   onWarning?: (message: string) => void;
-  /** PGD/APGD loss (default `ce`; APGD-T and `dlr` attacks fix it). */
-  loss?: LossName;
-  /** PGD: step size α (default eps/4: 2/255 at eps 8/255, spec 7.7). */
-  stepSize?: number;
-  /** PGD: random start (default true). */
-  randomStart?: boolean;
-  /** PGD: `paper` = the bundled-torchattacks PGD (batch-mean CE, spec 7.1/7.9). */
-  paper?: boolean;
-  /** PGD targeted losses: explicit targets, or the rank of the target among the clean logits (2 = second highest). */
-  targets?: Int32Array | number;
-  /** APGD-T / FAB-T: number of target classes (default 9, at most K-1). */
-  targetClasses?: number;
-  /** APGD: expectation over transformation iterations (default 1; 20 in the `rand` ensemble). */
-  eotIter?: number;
-  /** APGD: rho of the oscillation check (default 0.75). */
-  rho?: number;
-  /** Square: initial fraction p_init (default 0.8). */
-  pInit?: number;
-  /** Square: rescale the p schedule to 10000 queries (torchattacks default true; fra31 false). */
-  rescaleSchedule?: boolean;
-  /** FAB: alpha_max, eta, beta (defaults 0.1, 1.05, 0.9). */
-  fab?: { alphaMax?: number; eta?: number; beta?: number };
   /** Accept clean inputs outside `box` (the paper protocol's unclamped test noise, spec 7.9); iterates are still clamped to `box`. */
   inputsOutsideBox?: boolean;
-  /** Clamp box used by FAB only (the `paper` preset reproduces the official [0,1]-in-model-space bug). */
-  fabBox?: Box;
 }
 
-/** Outcome of one attack on a set of images. */
-export interface AttackResult {
-  attack: AttackName;
-  /** Adversarial images (clean image where the attack failed). Caller disposes. */
-  xAdv: Tensor4D;
-  /** 1 where the model still predicts the true label on `xAdv`. */
-  robust: Uint8Array;
-  /** 1 where the image was correctly classified clean and `xAdv` is misclassified. */
-  success: Uint8Array;
-  /** 1 where the clean image is correctly classified. */
-  cleanCorrect: Uint8Array;
-  predClean: Int32Array;
-  predAdv: Int32Array;
-  cleanAccuracy: number;
-  robustAccuracy: number;
-  /** Largest perturbation norm over the returned images (verified ≤ eps). */
-  maxPerturbation: number;
-  seconds: number;
+/** What an attack's `run` gets besides its own options: the budget and the threat model. */
+export interface BaseSettings {
+  eps: ImageEps;
+  norm: Norm;
 }
 
-/** What an attack needs to know about the model and the run (internal). */
+/** The options `O` of an attack with the defaulted keys `D` filled in, plus the budget and norm. */
+export type Settings<O extends object, D extends keyof O> = Omit<O, D> & { [K in D]-?: Exclude<O[K], undefined> } & BaseSettings;
+
+/** What an attack needs to know about the model and the run. */
 export interface AttackContext {
   model: LogitsFn;
   /** [H, W, C] of one image. */
   dims: readonly [number, number, number];
   numClasses: number;
+  /** The box every iterate is clamped to. */
   box: Box;
   warn: (message: string) => void;
+}
+
+/**
+ * One attack of the table in `attacks.ts` (spec 7): its name, the norms it supports, a one-line
+ * summary for help texts, the defaults of its own options `O` (the keys `D`), and `run`, which
+ * maps one batch (flat NHWC images `x`, labels `y`) to adversarial images. `offset` is the
+ * index of the batch's first image in the whole set (for per-image inputs such as PGD's
+ * `targets`); `rng` is the batch's own stream (`batchRng`).
+ */
+export interface AttackEntry<N extends string = string, O extends object = object, D extends keyof O = keyof O> {
+  readonly name: N;
+  readonly norms: readonly Norm[];
+  readonly summary: string;
+  readonly defaults: { readonly [K in D]-?: Exclude<O[K], undefined> };
+  /** The attack needs at least `count` classes (`reason` says why); checked before any work. */
+  readonly minClasses?: { readonly count: number; readonly reason: string };
+  /** `<name>N` / `<name>-N` (e.g. `pgd20`) sets the option `steps` to N. */
+  readonly stepsInName?: boolean;
+  run(ctx: AttackContext, x: Float32Array, y: Int32Array, rng: Rng, offset: number, settings: Settings<O, D>): Float32Array;
 }

@@ -35,7 +35,7 @@ function keyOf(model: EvaluatedModel, data: Dataset, r: ResolvedSettings): Evalu
     batchSize: r.batchSize,
     seed: r.seed,
     energyGap: r.energyGap,
-    attackOptions: r.attackOptions as Record<string, Record<string, number>>,
+    attackOptions: r.attackOptions as Record<string, Record<string, unknown>>,
   };
 }
 

@@ -1,4 +1,4 @@
-import { parseAttackName, type AttackName, type Norm } from "@ebjdat/attacks";
+import { parseAttackName, type AttackOverrides, type Norm } from "@ebjdat/attacks";
 import { imageEps, type ImageEps, type ModelEps } from "@ebjdat/runtime";
 import { protocolFor, type Protocol, type ProtocolName } from "./protocol";
 
@@ -28,7 +28,7 @@ export interface EvaluationSettings {
   /** Also record E(x) and E(x_adv) per image and the Table 1 statistic (spec 1.1). */
   energyGap?: boolean;
   /** Per-attack option overrides (e.g. fewer iterations at a smoke scale); recorded in the key. */
-  attackOptions?: Partial<Record<AttackName, Record<string, number>>>;
+  attackOptions?: AttackOverrides;
 }
 
 /** A parsed attack: one attack, or an AutoAttack ensemble. */
@@ -49,7 +49,7 @@ export interface ResolvedSettings {
   seed: number;
   range: [number, number];
   energyGap: boolean;
-  attackOptions: Partial<Record<AttackName, Record<string, number>>>;
+  attackOptions: AttackOverrides;
 }
 
 /** An evaluation setting that cannot work; names the setting and what was expected. */

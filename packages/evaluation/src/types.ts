@@ -23,7 +23,8 @@ export interface EvaluationKey {
   batchSize: number;
   seed: number;
   energyGap: boolean;
-  attackOptions: Record<string, Record<string, number>>;
+  /** Per-attack option overrides (JSON of @ebjdat/attacks' `AttackOverrides`). */
+  attackOptions: Record<string, Record<string, unknown>>;
 }
 
 /** Per-image outcome: `misclassified` (clean), the attack that first broke it, or `robust`. */

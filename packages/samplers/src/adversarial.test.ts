@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend, Rng } from "@ebjdat/runtime";
-import { advObjectiveTerms, advSample, type AdvSamplerMode } from "./adversarial";
+import { initBackend, modelEps, Rng } from "@ebjdat/runtime";
+import { advObjectiveTerms, advSample, advStepRule, type AdvSamplerMode } from "./adversarial";
 import { tinyConvNet } from "./fixtures/models";
 
 let net: ReturnType<typeof tinyConvNet>;
@@ -33,7 +33,7 @@ describe("EB-JDAT adversarial sampler", () => {
       const rng = new Rng(1);
       const x = rng.uniform<tf.Rank.R4>([6, 6, 6, 3], -0.8, 0.8);
       const start = tf.tidy(() => tf.add(x, rng.uniform<tf.Rank.R4>(x.shape, -0.03, 0.03)) as tf.Tensor4D);
-      const x1 = advSample(net.fn, x, y, rng, { mode: c.mode, energy: c.energy, steps: 1, alpha: 1e-3, start });
+      const x1 = advSample(net.fn, x, y, rng, { mode: c.mode, energy: c.energy, steps: 1, alpha: modelEps(1e-3), start });
       const j0 = objective(c.mode, x, start, c);
       const j1 = objective(c.mode, x, x1, c);
       for (let i = 0; i < y.length; i++) expect(j1[i]!).toBeGreaterThan(j0[i]!);
@@ -50,8 +50,8 @@ describe("EB-JDAT adversarial sampler", () => {
         const v = kind === "joint" ? tf.neg(tf.sum(tf.mul(l, tf.oneHot(tf.tensor1d(y, "int32"), 5)))) : tf.neg(tf.sum(tf.logSumExp(l, 1)));
         return v.dataSync()[0]!;
       });
-    const code = advSample(net.fn, x, y, new Rng(3), { mode: "code", alpha: 0.01, eps: 0 });
-    const paper = advSample(net.fn, x, null, new Rng(3), { mode: "paper", alpha: 0.01, eps: 0.05 });
+    const code = advSample(net.fn, x, y, new Rng(3), { mode: "code", alpha: modelEps(0.01), eps: modelEps(0) });
+    const paper = advSample(net.fn, x, null, new Rng(3), { mode: "paper", alpha: modelEps(0.01), eps: modelEps(0.05) });
     expect(e(code, "joint")).toBeLessThan(e(x, "joint"));
     expect(e(paper, "marginal")).toBeGreaterThan(e(x, "marginal"));
     tf.dispose([x, code, paper]);
@@ -61,9 +61,9 @@ describe("EB-JDAT adversarial sampler", () => {
     const rng = new Rng(4);
     // half the pixels near the box boundary
     const x = tf.tidy(() => tf.clipByValue(tf.mul(rng.uniform<tf.Rank.R4>([6, 6, 6, 3], -1, 1), 1.3), -1, 1) as tf.Tensor4D);
-    const eps = 8 / 255;
+    const eps = modelEps(8 / 255);
     for (const mode of ["paper", "pgd-ce", "code"] as const) {
-      const xa = advSample(net.fn, x, y, new Rng(5), { mode, eps, alpha: 0.02, steps: 6, ...(mode === "code" ? {} : { noiseStd: 0 }) });
+      const xa = advSample(net.fn, x, y, new Rng(5), { mode, eps, alpha: modelEps(0.02), steps: 6, ...(mode === "code" ? {} : { noiseStd: modelEps(0) }) });
       const dist = tf.tidy(() => tf.max(tf.abs(tf.sub(xa, x))).dataSync()[0]!);
       const lo = tf.tidy(() => tf.min(xa).dataSync()[0]!);
       const hi = tf.tidy(() => tf.max(xa).dataSync()[0]!);
@@ -77,9 +77,19 @@ describe("EB-JDAT adversarial sampler", () => {
       }
       xa.dispose();
     }
-    const noisy = advSample(net.fn, x, null, new Rng(5), { mode: "paper", eps, alpha: 0.02, noiseStd: 0.1 });
+    const noisy = advSample(net.fn, x, null, new Rng(5), { mode: "paper", eps, alpha: modelEps(0.02), noiseStd: modelEps(0.1) });
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(noisy, x))).dataSync()[0]!)).toBeLessThanOrEqual(eps + 1e-6);
     tf.dispose([x, noisy]);
+  });
+
+  it("each mode runs the PGD core with its rule: official ε 8/255, α 2/255 (model space), projection per mode, the clamp range", () => {
+    expect(advStepRule({ mode: "code" })).toEqual({ stepSize: 2 / 255, eps: 8 / 255, norm: "linf", project: false, box: [-1, 1], linfProjection: "bounds", noiseStd: 0 });
+    expect(advStepRule({ mode: "code-ce" }).project).toBe(false);
+    expect(advStepRule({ mode: "paper" }).project).toBe(true);
+    expect(advStepRule({ mode: "pgd-ce" }).project).toBe(true);
+    expect(advStepRule({ mode: "code", project: true, clampRange: null, noiseStd: undefined })).toMatchObject({ project: true, box: null });
+    expect(advStepRule({ mode: "paper", noiseStd: modelEps(0.01) }).noiseStd).toBe(0.01);
+    expect(() => advStepRule({ mode: "paper", eps: -1 as ReturnType<typeof modelEps> })).toThrow(/eps must be >= 0/);
   });
 
   it("runs in BN eval mode by default, is deterministic and validates its input", () => {
@@ -91,14 +101,14 @@ describe("EB-JDAT adversarial sampler", () => {
     const b = advSample(net.fn, x, y, new Rng(7), { mode: "code" });
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     expect(() => advSample(net.fn, x, null, new Rng(7), { mode: "code" })).toThrow(/needs labels/);
-    expect(() => advSample(net.fn, x, y, new Rng(7), { mode: "code", noiseStd: 0.1 })).toThrow(/paper/);
+    expect(() => advSample(net.fn, x, y, new Rng(7), { mode: "code", noiseStd: modelEps(0.1) })).toThrow(/paper/);
     tf.dispose([x, a, b]);
   });
 
   it("does not leak tensors", () => {
     const x = new Rng(8).uniform<tf.Rank.R4>([6, 6, 6, 3], -1, 1);
     const run = (): void => {
-      for (const mode of ["code", "code-ce", "paper", "pgd-ce"] as const) tf.dispose(advSample(net.fn, x, y, new Rng(1), { mode, steps: 2, noiseStd: mode === "paper" ? 0.01 : 0 }));
+      for (const mode of ["code", "code-ce", "paper", "pgd-ce"] as const) tf.dispose(advSample(net.fn, x, y, new Rng(1), { mode, steps: 2, noiseStd: modelEps(mode === "paper" ? 0.01 : 0) }));
     };
     run();
     const before = tf.memory().numTensors;

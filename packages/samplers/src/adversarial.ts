@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { BnMode, NetLogitsFn, Rng } from "@ebjdat/runtime";
+import { convertLength, modelEps, type BnMode, type ModelEps, type NetLogitsFn, type Rng } from "@ebjdat/runtime";
+import { crossEntropy, PAPER_EPS, pgdCore, type PgdStepRule } from "@ebjdat/attacks";
+import { energy as marginalEnergy, jointEnergy } from "@ebjdat/energy";
 import type { ClampRange } from "./types";
 
 /**
@@ -28,16 +30,16 @@ export const ADV_PRESET_SAMPLER: Readonly<Record<AdvPresetName, AdvSamplerMode>>
 export interface AdvSamplerOptions {
   /** Default `paper`. */
   mode?: AdvSamplerMode;
-  /** ℓ∞ radius of the random start and of the projection (default 8/255). */
-  eps?: number;
-  /** Sign-step size α (default 2/255). */
-  alpha?: number;
+  /** ℓ∞ radius of the random start and of the projection (default the official 8/255, model space). */
+  eps?: ModelEps;
+  /** Sign-step size α (default the official 2/255, model space). */
+  alpha?: ModelEps;
   /** Number of steps K (default 5). */
   steps?: number;
   /** Project onto B∞(x, ε) after every step; default: `paper`/`pgd-ce` yes, `code`/`code-ce` no. */
   project?: boolean;
   /** `paper` only: Gaussian noise σ_adv added to each step (default 0). */
-  noiseStd?: number;
+  noiseStd?: ModelEps;
   /** `paper` only: ascend the marginal E(x̃) (default) or the joint E(x̃, y). */
   energy?: "marginal" | "joint";
   /** Weight of the perception (logit-alignment) term in `code`/`code-ce` (default 1). */
@@ -52,13 +54,17 @@ export interface AdvSamplerOptions {
   start?: tf.Tensor4D;
 }
 
+/** The official sampler's ε = 8/255 and α = 2/255 in model space (spec 5.2). */
+const DEFAULT_EPS: ModelEps = convertLength(PAPER_EPS, "model");
+const DEFAULT_ALPHA: ModelEps = modelEps(2 / 255);
+
 interface Resolved {
   mode: AdvSamplerMode;
-  eps: number;
-  alpha: number;
+  eps: ModelEps;
+  alpha: ModelEps;
   steps: number;
   project: boolean;
-  noiseStd: number;
+  noiseStd: ModelEps;
   energy: "marginal" | "joint";
   perceptionWeight: number;
   subBatch: number;
@@ -71,11 +77,11 @@ function resolve(o: AdvSamplerOptions): Resolved {
   if (!["code", "code-ce", "paper", "pgd-ce"].includes(mode)) throw new Error(`advSample: mode must be code, code-ce, paper or pgd-ce, got '${mode}'`);
   const r: Resolved = {
     mode,
-    eps: o.eps ?? 8 / 255,
-    alpha: o.alpha ?? 2 / 255,
+    eps: o.eps ?? DEFAULT_EPS,
+    alpha: o.alpha ?? DEFAULT_ALPHA,
     steps: o.steps ?? 5,
     project: o.project ?? (mode === "paper" || mode === "pgd-ce"),
-    noiseStd: o.noiseStd ?? 0,
+    noiseStd: o.noiseStd ?? modelEps(0),
     energy: o.energy ?? "marginal",
     perceptionWeight: o.perceptionWeight ?? 1,
     subBatch: o.subBatch ?? 2,
@@ -107,17 +113,13 @@ export type AdvObjectiveTerms = {
 function termsFromLogits(mode: AdvSamplerMode, energy: "marginal" | "joint", subBatch: number, advLogits: tf.Tensor2D, cleanLogits: tf.Tensor2D | null, y: tf.Tensor1D | null): AdvObjectiveTerms {
   return tf.tidy(() => {
     const b = advLogits.shape[0];
-    const k = advLogits.shape[1];
-    const oh = y ? tf.oneHot(y, k) : null;
-    const logitY = oh ? (tf.sum(tf.mul(advLogits, oh), 1) as tf.Tensor1D) : null;
-    const lse = tf.logSumExp(advLogits, 1) as tf.Tensor1D;
     let main: tf.Tensor1D;
     switch (mode) {
       case "code":
-        main = logitY!;
+        main = tf.neg(jointEnergy(advLogits, y!)); // f(x̃)[y] = -E(x̃, y)
         break;
       case "pgd-ce":
-        main = tf.sub(lse, logitY!);
+        main = crossEntropy(advLogits, y!, "none");
         break;
       case "code-ce": {
         const w = new Float32Array(b);
@@ -125,11 +127,11 @@ function termsFromLogits(mode: AdvSamplerMode, energy: "marginal" | "joint", sub
           const start = Math.floor(i / subBatch) * subBatch;
           w[i] = 1 / (Math.min(start + subBatch, b) - start);
         }
-        main = tf.mul(tf.sub(lse, logitY!), tf.tensor1d(w));
+        main = tf.mul(crossEntropy(advLogits, y!, "none"), tf.tensor1d(w));
         break;
       }
       case "paper":
-        main = energy === "joint" ? tf.neg(logitY!) : tf.neg(lse);
+        main = energy === "joint" ? jointEnergy(advLogits, y!) : marginalEnergy(advLogits);
         break;
     }
     const perception =
@@ -175,39 +177,21 @@ function labelTensorOrNull(y: Int32Array | number[] | null, b: number, required:
 }
 
 /**
- * Random start x̃_0 = clamp(x + u, range), u ~ U(-ε, ε) (spec 5.2 step 3), from a given draw u.
+ * The update rule of {@link advSample} for `options` as a rule of the PGD core of
+ * `@ebjdat/attacks` (spec 5.2 step 4, 5.1 Eq. 12): x̃' = clamp(Π_{B∞(x, ε)}(x̃ + α·sign(g)
+ * [+ σ·ξ]), range), in model space, the projection (bounds form) only when `project` is on.
  */
-export function advStart(x: tf.Tensor4D, u: tf.Tensor4D, clampRange: ClampRange = [-1, 1]): tf.Tensor4D {
-  return tf.tidy(() => {
-    const s = tf.add(x, u);
-    return (clampRange === null ? s : tf.clipByValue(s, clampRange[0], clampRange[1])) as tf.Tensor4D;
-  });
-}
-
-/**
- * One sign step from a given gradient (spec 5.2 step 4, 5.1 Eq. 12):
- * x̃' = clamp( Π_{B∞(x, ε)}( x̃ + α·sign(g) [+ σ·ξ] ), range ), the projection only when
- * `project` is on.
- */
-export function advUpdate(
-  xAdv: tf.Tensor4D,
-  grad: tf.Tensor4D,
-  x: tf.Tensor4D,
-  options: { alpha: number; eps: number; project: boolean; clampRange: ClampRange; noise?: tf.Tensor4D | null; noiseStd?: number },
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    let v: tf.Tensor4D = tf.add(xAdv, tf.mul(tf.sign(grad), options.alpha));
-    if (options.noise && options.noiseStd) v = tf.add(v, tf.mul(options.noise, options.noiseStd));
-    if (options.project) v = tf.minimum(tf.maximum(v, tf.sub(x, options.eps)), tf.add(x, options.eps));
-    return options.clampRange === null ? v : tf.clipByValue(v, options.clampRange[0], options.clampRange[1]);
-  });
+export function advStepRule(options: AdvSamplerOptions = {}): PgdStepRule<"model"> {
+  const r = resolve(options);
+  return { stepSize: r.alpha, eps: r.eps, norm: "linf", project: r.project, box: r.clampRange, linfProjection: "bounds", noiseStd: r.noiseStd };
 }
 
 /**
  * The EB-JDAT adversarial sampler (spec 5.2, 5.3) on model-space images: x̃_0 = clamp(x + U(-ε, ε)),
  * then K times x̃ ← clamp(Π(x̃ + α·sign(∇_x̃ J(x̃)))), J per {@link AdvSamplerMode}, forward passes
- * in `bnMode` (default eval). The uniform start and any noise are drawn from `rng` in JS.
- * Returns a new tensor (detached); with projection no element leaves B∞(x, ε) ∩ range.
+ * in `bnMode` (default eval); the PGD core of `@ebjdat/attacks` with the rule {@link advStepRule}.
+ * The uniform start and any noise are drawn from `rng` in JS. Returns a new tensor (detached);
+ * with projection no element leaves B∞(x, ε) ∩ range.
  */
 export function advSample(fn: NetLogitsFn, x: tf.Tensor4D, y: Int32Array | number[] | null, rng: Rng, options: AdvSamplerOptions = {}): tf.Tensor4D {
   const r = resolve(options);
@@ -215,33 +199,25 @@ export function advSample(fn: NetLogitsFn, x: tf.Tensor4D, y: Int32Array | numbe
   if (options.start && options.start.shape.join() !== x.shape.join()) throw new Error(`advSample: start must have x's shape [${x.shape.join(", ")}], got [${options.start.shape.join(", ")}]`);
   const yt = labelTensorOrNull(y, x.shape[0], needsLabels(r));
   const withPerception = r.mode === "code" || r.mode === "code-ce";
-  let xa: tf.Tensor4D;
-  if (options.start) {
-    xa = tf.clone(options.start);
-  } else {
-    const u = rng.uniform<tf.Rank.R4>(x.shape, -r.eps, r.eps);
-    xa = advStart(x, u, r.clampRange);
-    u.dispose();
+  // ∇_x̃ J(x̃) (spec 5.2 step 4); the clean logits are recomputed each step, as the official code
+  const gradient = (xa: Float32Array): Float32Array =>
+    tf.tidy(() => {
+      const clean = withPerception ? fn(x, r.bnMode) : null;
+      const g = tf.grad((v: tf.Tensor) => {
+        const t = termsFromLogits(r.mode, r.energy, r.subBatch, fn(v as tf.Tensor4D, r.bnMode), clean, yt);
+        return tf.add(tf.sum(t.main), tf.mul(tf.sum(t.perception), r.perceptionWeight));
+      })(tf.tensor4d(xa, x.shape));
+      return Float32Array.from(g.dataSync() as Float32Array);
+    });
+  if (x.shape[0] === 0) {
+    yt?.dispose();
+    return tf.clone(x);
   }
   try {
-    for (let k = 0; k < r.steps; k++) {
-      const noise = r.noiseStd > 0 ? rng.normal<tf.Rank.R4>(x.shape) : null;
-      const next = tf.tidy(() => {
-        const clean = withPerception ? fn(x, r.bnMode) : null; // recomputed each step, as the official code
-        const g = tf.grad((v: tf.Tensor) => {
-          const t = termsFromLogits(r.mode, r.energy, r.subBatch, fn(v as tf.Tensor4D, r.bnMode), clean, yt);
-          return tf.add(tf.sum(t.main), tf.mul(tf.sum(t.perception), r.perceptionWeight));
-        })(xa) as tf.Tensor4D;
-        return advUpdate(xa, g, x, { alpha: r.alpha, eps: r.eps, project: r.project, clampRange: r.clampRange, noise, noiseStd: r.noiseStd });
-      });
-      noise?.dispose();
-      xa.dispose();
-      xa = next;
-    }
-    return xa;
-  } catch (e) {
-    xa.dispose();
-    throw e;
+    const xs = Float32Array.from(x.dataSync() as Float32Array);
+    const start = options.start ? { kind: "given" as const, x0: Float32Array.from(options.start.dataSync() as Float32Array) } : { kind: "uniform" as const };
+    const out = pgdCore(xs, xs.length / x.shape[0], gradient, rng, { ...advStepRule(options), steps: r.steps, start });
+    return tf.tensor4d(out, x.shape);
   } finally {
     yt?.dispose();
   }

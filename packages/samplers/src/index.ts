@@ -18,7 +18,7 @@ export { sgldUpdate, pyldUpdate } from "./langevin";
 export type { SgldUpdateOptions, PyldUpdateOptions } from "./langevin";
 export { chainStep, runChain, sampleQ } from "./chain";
 export type { PyldSplit, RunChainOptions, SampleQOptions, SampleQResult } from "./chain";
-export { advSample, advObjectiveTerms, advStart, advUpdate, ADV_PRESET_SAMPLER } from "./adversarial";
+export { advSample, advObjectiveTerms, advStepRule, ADV_PRESET_SAMPLER } from "./adversarial";
 export type { AdvSamplerMode, AdvSamplerOptions, AdvObjectiveTerms, AdvPresetName } from "./adversarial";
 export { sample, gridLabels } from "./sample";
 export type { SampleOptions, SampleResult, SampleProgress } from "./sample";

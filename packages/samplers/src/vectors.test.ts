@@ -1,11 +1,12 @@
 // Parity with the official samplers: shared/vectors/steps (vectors README sections 5, 6.1-6.4).
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend, Rng } from "@ebjdat/runtime";
+import { initBackend, modelEps, Rng } from "@ebjdat/runtime";
+import { pgdStart, pgdStep } from "@ebjdat/attacks";
 import { fractionWithin, loadVectors, maxAbsRelError, relL2Error, sharedPath, tensorOf } from "@ebjdat/testing";
 import type { RawTensor } from "@ebjdat/formats";
 import { loadModel } from "@ebjdat/models";
-import { advObjectiveTerms, advSample, advStart, advUpdate } from "./adversarial";
+import { advObjectiveTerms, advSample, advStepRule } from "./adversarial";
 import { chainStep } from "./chain";
 import { samplerConfig } from "./config";
 import { sgldUpdate, pyldUpdate } from "./langevin";
@@ -166,8 +167,13 @@ const XADV: { variant: string; model: string; fiveSteps: boolean }[] = [
 for (const c of XADV) {
   describe(`6.4 ${c.variant}_xadv_step (EB-JDAT sampleXadv, mode 'code', eval)`, () => {
     let v: Map<string, RawTensor>;
-    const alpha = 2 / 255;
-    const eps = 8 / 255;
+    const alpha = modelEps(2 / 255);
+    const eps = modelEps(8 / 255);
+    const arr = (t: tf.Tensor): Float32Array => Float32Array.from(t.dataSync() as Float32Array);
+    // the sampler's random start and its `code` step rule, through the PGD core of @ebjdat/attacks
+    const rule = (): ReturnType<typeof advStepRule> => advStepRule({ mode: "code", alpha, eps });
+    const advStart = (x: tf.Tensor4D, u: tf.Tensor4D): tf.Tensor4D => tf.tensor4d(pgdStart(arr(x), arr(u), rule().box), x.shape);
+    const advUpdate = (xa: tf.Tensor4D, g: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor4D => tf.tensor4d(pgdStep(arr(xa), arr(x), arr(g), rule(), x.size / x.shape[0]), x.shape);
     beforeAll(() => {
       v = loadVectors(`vectors/steps/${c.variant}_xadv_step.safetensors`).tensors;
     });
@@ -176,7 +182,7 @@ for (const c of XADV) {
       const x = t4(v, "x");
       const xa0 = advStart(x, t4(v, "draw.uniform"));
       expect(maxAbs(xa0, v.get("x_adv0")!)).toBeLessThanOrEqual(TOL_STORED);
-      const xa1 = tf.tidy(() => advUpdate(t4(v, "x_adv0"), t4(v, "step1.f_prime"), x, { alpha, eps, project: false, clampRange: [-1, 1] }));
+      const xa1 = tf.tidy(() => advUpdate(t4(v, "x_adv0"), t4(v, "step1.f_prime"), x));
       expect(maxAbs(xa1, v.get("x_adv1")!)).toBeLessThanOrEqual(TOL_STORED);
       tf.dispose([x, xa0, xa1]);
     });
@@ -201,7 +207,7 @@ for (const c of XADV) {
       })(xa0);
       expect(relL2Error(g, v.get("step1.f_prime")!)).toBeLessThanOrEqual(TOL_GRAD);
       // one step with the own gradient: >= 99.9% within 1e-6, the rest differ by one sign step
-      const xa1 = advUpdate(xa0, g as tf.Tensor4D, x, { alpha, eps, project: false, clampRange: [-1, 1] });
+      const xa1 = advUpdate(xa0, g as tf.Tensor4D, x);
       g.dispose();
       const ref1 = v.get("x_adv1")!;
       expect(fractionWithin(xa1, ref1, 1e-6)).toBeGreaterThanOrEqual(0.999);

@@ -26,6 +26,16 @@ describe("resolveConfig", () => {
     expect(() => resolveConfig({ optimizer: { lr: -1 } })).toThrow(/optimizer.lr/);
   });
 
+  it("reads adv.eps / adv.alpha as model-space lengths (the official 8/255, 2/255) and names a bad one", () => {
+    const c = resolveConfig({ adv: { eps: 16 / 255, alpha: 4 / 255 } }, "ebjdat-jem-smoke");
+    expect(c.adv).toMatchObject({ eps: 16 / 255, alpha: 4 / 255 });
+    expect(PRESETS["ebjdat-jem-paper"]!.adv).toMatchObject({ eps: 8 / 255, alpha: 2 / 255 });
+    expect(PRESETS["pgd-at-paper"]!.adv).toMatchObject({ eps: 16 / 255, alpha: 4 / 255 }); // 8/255, 2/255 on [0, 1]
+    expect(() => resolveConfig({ adv: { eps: -0.1 } })).toThrow(/config key 'adv.eps' must be a length >= 0 in model space \[-1, 1\].*got -0.1/);
+    expect(() => resolveConfig({ adv: { alpha: -1 } })).toThrow(ConfigError);
+    expect(() => resolveConfig({ adv: { eps: "8/255" } })).toThrow(/'adv.eps' must be a number/);
+  });
+
   it("fills Adam defaults when the optimizer is switched", () => {
     const c = resolveConfig({ optimizer: { name: "adam", lr: 1e-5 } });
     expect(c.optimizer).toEqual({ name: "adam", lr: 1e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });

@@ -1,3 +1,5 @@
+import { convertLength, modelEps, type ModelEps } from "@ebjdat/runtime";
+import { PAPER_EPS, STANDARD_EPS, STANDARD_PGD_STEP } from "@ebjdat/attacks";
 import type { OptimizerConfig } from "./optimizer";
 import type { ScheduleConfig } from "./schedule";
 
@@ -16,8 +18,10 @@ export interface AdvConfig {
   /** `code` (official sampleXadv), `code-ce`, `paper` (ascend E, projected), `pgd-ce` (Madry PGD). */
   mode: "code" | "code-ce" | "paper" | "pgd-ce";
   steps: number;
-  eps: number;
-  alpha: number;
+  /** ε in model space (JSON: a number, e.g. 8/255 = 0.0314 the official value). */
+  eps: ModelEps;
+  /** Step size α in model space. */
+  alpha: ModelEps;
   /** Project onto B∞(x, ε) after each step. */
   project: boolean;
   /** TRADES/MART/EB-JDAT loss weight β (TRADES KL weight, MART KL weight). */
@@ -77,7 +81,10 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] ? T[K] : T
 /** A recursive partial of a config, as read from JSON or given as overrides. */
 export type PartialConfig = DeepPartial<TrainConfig>;
 
-const MODEL_EPS = 8 / 255; // official ε, model space (= 4/255 on [0, 1]; spec 0.1)
+/** The official ε of the adversarial sampler, 8/255 in model space (= PAPER_EPS, 4/255 on [0, 1]; spec 0.1, 5.2). */
+const MODEL_EPS: ModelEps = convertLength(PAPER_EPS, "model");
+/** The official sampler step α = 2/255 in model space (spec 5.2). */
+const MODEL_ALPHA: ModelEps = modelEps(2 / 255);
 
 const base: TrainConfig = {
   method: "standard",
@@ -90,7 +97,7 @@ const base: TrainConfig = {
   optimizer: { name: "sgd", lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
   schedule: { warmupIters: 100, decayEpochs: [2], decayRate: 0.2 },
   sam: { rho: 0 },
-  adv: { mode: "code", steps: 5, eps: MODEL_EPS, alpha: 2 / 255, project: false, beta: 6 },
+  adv: { mode: "code", steps: 5, eps: MODEL_EPS, alpha: MODEL_ALPHA, project: false, beta: 6 },
   jem: {
     weights: { px: 0, pyx: 1, adv: 0, ceAdv: 0 },
     advEnergyLoss: "contrastive",
@@ -107,8 +114,8 @@ const base: TrainConfig = {
 
 type Scale = "smoke" | "mini" | "paper";
 
-/** Madry-style PGD in training, on the standard [0, 1] scale 8/255, 2/255 (= 16/255, 4/255 in model space). */
-const PGD_TRAIN: AdvConfig = { mode: "pgd-ce", steps: 10, eps: 16 / 255, alpha: 4 / 255, project: true, beta: 6 };
+/** Madry-style PGD in training at the standard [0, 1]-scale budget 8/255, step 2/255 (= 16/255, 4/255 in model space). */
+const PGD_TRAIN: AdvConfig = { mode: "pgd-ce", steps: 10, eps: convertLength(STANDARD_EPS, "model"), alpha: convertLength(STANDARD_PGD_STEP, "model"), project: true, beta: 6 };
 
 /** Official per-method settings at WRN-28-10 (spec 9.2; baselines: project choices, see README). */
 function paperPreset(method: Method): TrainConfig {
@@ -123,7 +130,7 @@ function paperPreset(method: Method): TrainConfig {
     c.adv = method === "standard" ? base.adv : { ...PGD_TRAIN, beta: method === "mart" ? 6 : 6 };
     return c;
   }
-  const adv: AdvConfig = { mode: "code", steps: 5, eps: MODEL_EPS, alpha: 2 / 255, project: false, beta: 6 };
+  const adv: AdvConfig = { mode: "code", steps: 5, eps: MODEL_EPS, alpha: MODEL_ALPHA, project: false, beta: 6 };
   if (b === "jem") {
     c.optimizer = { name: "adam", lr: 1e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
     c.model = { ...c.model, norm: "none" };
@@ -307,6 +314,15 @@ function checkObject(prefix: string, shape: Shape, obj: Record<string, unknown>)
   }
 }
 
+/** A model-space length of the config (JSON numbers), checked: a ConfigError names the key. */
+function modelLength(key: string, value: number): ModelEps {
+  try {
+    return modelEps(value);
+  } catch {
+    throw new ConfigError(`config key '${key}' must be a length >= 0 in model space [-1, 1] (the official ε is 8/255, α 2/255), got ${JSON.stringify(value)}.`);
+  }
+}
+
 function merge<T>(a: T, b: unknown): T {
   if (typeof b !== "object" || b === null || Array.isArray(b)) return (b === undefined ? a : b) as T;
   const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
@@ -337,6 +353,7 @@ export function resolveConfig(overrides: unknown = {}, preset = "standard-smoke"
         ? { name: "adam", lr: num("lr", 1e-4), beta1: num("beta1", 0.9), beta2: num("beta2", 0.999), eps: num("eps", 1e-8), weightDecay: num("weightDecay", 0) }
         : { name: "sgd", lr: num("lr", 0.05), momentum: num("momentum", 0.9), weightDecay: num("weightDecay", 5e-4), ...(o.nesterov === true ? { nesterov: true } : {}) };
   }
+  cfg.adv = { ...cfg.adv, eps: modelLength("adv.eps", cfg.adv.eps), alpha: modelLength("adv.alpha", cfg.adv.alpha) };
   const m = cfg.model;
   if ((m.depth - 4) % 6 !== 0 || m.depth < 10) throw new ConfigError(`config key 'model.depth' must be 6n+4 with n ≥ 1 (10, 16, 22, 28, ...), got ${m.depth}.`);
   if (m.width < 1) throw new ConfigError(`config key 'model.width' must be ≥ 1, got ${m.width}.`);

@@ -12,7 +12,7 @@ export { train, totalSteps, readLog } from "./loop";
 export type { TrainOptions, TrainResult, LogRecord } from "./loop";
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from "./checkpoint";
 export type { LoopState, CheckpointContent } from "./checkpoint";
-export { crossEntropy, standardObjective, runObjective } from "./objective";
+export { standardObjective, runObjective } from "./objective";
 export type { Objective, ObjectiveOutput, ObjectiveState, TrainBatch, StepContext, StepValues } from "./objective";
 export { objectiveGradients } from "./gradients";
 export type { GradientResult, GradientOptions } from "./gradients";

@@ -1,5 +1,6 @@
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import type { NetLogitsFn, Rng } from "@ebjdat/runtime";
+import { crossEntropy } from "@ebjdat/attacks";
 import type { RawTensor } from "@ebjdat/formats";
 import { logPYGivenX } from "@ebjdat/energy";
 
@@ -76,16 +77,11 @@ export function runObjective(objective: Objective, ctx: StepContext, batch: Trai
   return ctx.accumulate(() => loss(ctx.net, batch));
 }
 
-/** Mean cross-entropy of logits against integer labels: −(1/B) Σ_i log p(y_i|x_i) (spec 1, 9.1). */
-export function crossEntropy(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.neg(tf.mean<tf.Scalar>(logPYGivenX(logits, y))));
-}
-
-/** The `standard` objective: L = CE(f(x), y) with train-mode batch norm (the paper's "Standard" row). */
+/** The `standard` objective: L = CE(f(x), y), the batch mean (spec 9.1), with train-mode batch norm (the paper's "Standard" row). */
 export const standardObjective: Objective = {
   name: "standard",
   loss(net, batch) {
-    const ce = crossEntropy(net(batch.xNet, "train"), batch.y);
+    const ce = crossEntropy(net(batch.xNet, "train"), batch.y, "mean");
     return { loss: ce, terms: { ce } };
   },
 };

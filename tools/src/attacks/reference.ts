@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { initBackend, writeJsonAtomic } from "@ebjdat/runtime";
 import { loadModel } from "@ebjdat/models";
 import { sharedPath } from "@ebjdat/testing";
-import { autoAttack, runAttack } from "@ebjdat/attacks";
+import { autoAttack, runAttack, STANDARD_EPS, STANDARD_PGD_STEP } from "@ebjdat/attacks";
 import { batchTensor, readCifarBinaryFile } from "@ebjdat/data";
 
 interface Ref {
@@ -30,7 +30,7 @@ const ref = JSON.parse(readFileSync(sharedPath("vectors/autoattack/reference.jso
 const { model } = await loadModel(sharedPath("vectors/autoattack/model.safetensors"));
 const f = model.toLogitsFn("eval");
 const { x, y } = batchTensor(readCifarBinaryFile(sharedPath("data/cifar10/test.bin")), Array.from({ length: n }, (_, i) => i));
-const eps = 8 / 255;
+const eps = STANDARD_EPS;
 const rows: { attack: string; ours: number; official: number; officialBrokeOursNot: number; oursBrokeOfficialNot: number; seconds: number }[] = [];
 
 function compare(attack: string, robust: ArrayLike<number>, official: number[], seconds: number, officialAcc: number): void {
@@ -52,7 +52,7 @@ console.log(`backend ${info.name}, n = ${n}, eps = 8/255 linf`);
 for (const a of which) {
   const t0 = Date.now();
   if (a === "pgd20-zero" || a === "pgd20") {
-    const r = await runAttack("pgd20", f, x, y, { eps, stepSize: 2 / 255, randomStart: a === "pgd20", seed: 0, batchSize: 100 });
+    const r = await runAttack("pgd20", f, x, y, { eps, stepSize: STANDARD_PGD_STEP, randomStart: a === "pgd20", seed: 0, batchSize: 100 });
     const key = a === "pgd20" ? "pgd20_randinit_seed0" : "pgd20_zeroinit";
     compare(a, r.robust, ref.pgd_N.runs[key]!.robust, (Date.now() - t0) / 1000, ref.pgd_N.runs[key]!.robust_acc);
     r.xAdv.dispose();

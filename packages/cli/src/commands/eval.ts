@@ -1,4 +1,4 @@
-import { ATTACK_NAMES } from "@ebjdat/attacks";
+import { ATTACK_NAMES, ATTACKS } from "@ebjdat/attacks";
 import { loadDataset } from "@ebjdat/data";
 import { evaluate, EvaluationInterrupted, EvaluationSettingsError, modelContentHash, PROTOCOL_NAMES, resolveSettings, type EvaluationFile, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { loadModel } from "@ebjdat/models";
@@ -31,7 +31,7 @@ function attackOptionsFrom(s: string | undefined): EvaluationSettings["attackOpt
   for (const name of Object.keys(v as object)) {
     if (!(ATTACK_NAMES as readonly string[]).includes(name)) throw new UsageError(`--attack-options names an unknown attack '${name}'; attacks: ${ATTACK_NAMES.join(", ")}.`);
   }
-  return v as EvaluationSettings["attackOptions"];
+  return v as NonNullable<EvaluationSettings["attackOptions"]>;
 }
 
 /** The evaluation settings of the options; every bad value is a UsageError before any work. */
@@ -94,7 +94,7 @@ export const evalCommand = defineCommand(
       "--data <spec>": "dataset spec of @ebjdat/data, e.g. cifar10-exact-test, cifar10:test",
       "--range a:b": "images a (inclusive) to b (exclusive) of the dataset (default all)",
       "--protocol <p>": "standard (default: ε 8/255 on [0, 1], fra31 AutoAttack) | paper (the authors' protocol, spec 7.9: 4/255 on [0, 1], their ensemble and test noise)",
-      "--attack <name>": `autoattack (default: the protocol's ensemble) | autoattack:standard|plus|rand|paper | pgd<k> (e.g. pgd20) | ${ATTACK_NAMES.join(" | ")}`,
+      "--attack <name>": `autoattack (default: the protocol's ensemble) | autoattack:standard|plus|rand|paper | ${ATTACKS.map((e) => (e.stepsInName ? `${e.name}<k>` : e.name)).join(" | ")} (e.g. pgd20)`,
       "--eps <e>": "budget on the [0, 1] scale, e.g. 8/255 (default: the protocol's, 8/255 standard, 4/255 paper)",
       "--norm <n>": "linf (default) or l2",
       "--noise-sigma <s>": "paper protocol: test-time noise σ in model space (the authors' JEM/JEM++ scripts use 0.03; default 0)",

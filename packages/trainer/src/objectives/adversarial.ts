@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { NetLogitsFn, Rng } from "@ebjdat/runtime";
-import { advSample, advUpdate } from "@ebjdat/samplers";
+import { modelEps, type NetLogitsFn, type Rng } from "@ebjdat/runtime";
+import { pgdCore } from "@ebjdat/attacks";
+import { advSample, MODEL_RANGE } from "@ebjdat/samplers";
 import type { AdvConfig } from "../config";
 import type { Objective, ObjectiveOutput, StepContext, StepValues, TrainBatch } from "../objective";
 import { klRows } from "./divergence";
@@ -18,26 +19,35 @@ export function pgdCeExamples(net: NetLogitsFn, batch: TrainBatch, adv: AdvConfi
   return advSample(net, batch.xNet, labelsOf(batch), rng, { mode: "pgd-ce", steps: adv.steps, eps: adv.eps, alpha: adv.alpha, project: true, bnMode: "eval" });
 }
 
+/** σ of TRADES' Gaussian start, 0.001 (Zhang et al.'s code, on their [0, 1] images; kept as is in model space). */
+const TRADES_START_STD = modelEps(0.001);
+
 /**
- * The TRADES inner maximisation (Zhang et al. 2019) in model space: x̃₀ = x + 0.001·N(0, I),
- * K times x̃ ← clamp(Π_{B∞(x,ε)}(x̃ + α·sign ∇_x̃ Σ_i KL(p(x_i) ‖ p(x̃_i))), −1, 1), BN eval.
+ * The TRADES inner maximisation (Zhang et al. 2019) in model space, on the PGD core of
+ * `@ebjdat/attacks`: x̃₀ = x + 0.001·N(0, I) (not clamped), K times
+ * x̃ ← clamp(Π_{B∞(x,ε)}(x̃ + α·sign ∇_x̃ Σ_i KL(p(x_i) ‖ p(x̃_i))), −1, 1), BN eval.
  */
 export function tradesExamples(net: NetLogitsFn, batch: TrainBatch, adv: AdvConfig, rng: Rng): tf.Tensor4D {
   const x = batch.xNet;
   const clean = tf.tidy(() => net(x, "eval"));
-  const noise = rng.normal<tf.Rank.R4>(x.shape, 0, 0.001);
-  let xa: tf.Tensor4D = tf.add(x, noise);
-  noise.dispose();
+  const gradient = (xa: Float32Array): Float32Array =>
+    tf.tidy(() => {
+      const g = tf.grad((v: tf.Tensor) => tf.sum(klRows(clean, net(v as tf.Tensor4D, "eval"))))(tf.tensor4d(xa, x.shape));
+      return Float32Array.from(g.dataSync() as Float32Array);
+    });
   try {
-    for (let k = 0; k < adv.steps; k++) {
-      const next = tf.tidy(() => {
-        const g = tf.grad((v: tf.Tensor) => tf.sum(klRows(clean, net(v as tf.Tensor4D, "eval"))))(xa) as tf.Tensor4D;
-        return advUpdate(xa, g, x, { alpha: adv.alpha, eps: adv.eps, project: true, clampRange: [-1, 1] });
-      });
-      xa.dispose();
-      xa = next;
-    }
-    return xa;
+    const xs = Float32Array.from(x.dataSync() as Float32Array);
+    const out = pgdCore(xs, xs.length / x.shape[0], gradient, rng, {
+      steps: adv.steps,
+      stepSize: adv.alpha,
+      eps: adv.eps,
+      norm: "linf",
+      project: true,
+      box: MODEL_RANGE,
+      linfProjection: "bounds",
+      start: { kind: "gaussian", std: TRADES_START_STD },
+    });
+    return tf.tensor4d(out, x.shape);
   } finally {
     clean.dispose();
   }

@@ -1,10 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
+import type { ModelEps } from "@ebjdat/runtime";
 import { advSample, sampleQ, type AdvSamplerMode, type ReplayBuffer, type SamplerConfig } from "@ebjdat/samplers";
 import { toFloat32, type RawTensor } from "@ebjdat/formats";
 import type { NetLogitsFn } from "@ebjdat/runtime";
 import { energy } from "@ebjdat/energy";
 import { replayBufferToSafetensors, REPLAY_BUFFER_KEY } from "@ebjdat/samplers";
-import { crossEntropy, type Objective, type ObjectiveOutput, type ObjectiveState, type StepContext, type StepValues, type TrainBatch } from "../objective";
+import { crossEntropy } from "@ebjdat/attacks";
+import { type Objective, type ObjectiveOutput, type ObjectiveState, type StepContext, type StepValues, type TrainBatch } from "../objective";
 
 /** The four loss weights of the JEM family and EB-JDAT (spec 5.2: w_px, w_pyx, w_adv, w_ce_adv). */
 export interface JemWeights {
@@ -28,8 +30,8 @@ export type BnDuringPx = "alltrain1" | "alltrain2" | "eval";
 export interface AdvTrainSettings {
   mode: AdvSamplerMode;
   steps: number;
-  eps: number;
-  alpha: number;
+  eps: ModelEps;
+  alpha: ModelEps;
   /** Overrides the mode's projection default. */
   project?: boolean;
 }
@@ -181,7 +183,7 @@ export class JemFamilyObjective implements Objective {
     // ---- clean cross-entropy (contrastive/code order: before the adversarial sampler) ----
     if (w.pyx > 0 && !(adversarial && paired)) {
       terms.l_p_y_given_x = add(() => {
-        const ce = crossEntropy(ctx.net(batch.xNet, "train"), batch.y);
+        const ce = crossEntropy(ctx.net(batch.xNet, "train"), batch.y, "mean");
         return { loss: tf.mul(w.pyx, ce) as tf.Scalar, terms: { ce } };
       }).ce!;
     }
@@ -212,7 +214,7 @@ export class JemFamilyObjective implements Objective {
           const eAdv = energy(advL);
           const d = tf.sub(eAdv, energy(clean)); // E(x̃) − E(x)
           const gap = tf.mean<tf.Scalar>(advEnergyLoss === "gap" ? d : tf.abs(d));
-          const ce = crossEntropy(clean, batch.y);
+          const ce = crossEntropy(clean, batch.y, "mean");
           const eMax = tf.max<tf.Scalar>(tf.abs(eAdv));
           const loss = tf.add(tf.mul(w.adv, gap), tf.mul(w.pyx, ce)) as tf.Scalar;
           return { loss, terms: { gap, ce, eMax } };
@@ -223,7 +225,7 @@ export class JemFamilyObjective implements Objective {
       }
       if (w.ceAdv > 0) {
         terms.l_p_y_given_xadv = add(() => {
-          const ce = crossEntropy(ctx.net(xa, "train"), batch.y);
+          const ce = crossEntropy(ctx.net(xa, "train"), batch.y, "mean");
           return { loss: tf.mul(w.ceAdv, ce) as tf.Scalar, terms: { ce } };
         }).ce!;
       }

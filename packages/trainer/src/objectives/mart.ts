@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { AdvConfig } from "../config";
-import { crossEntropy, type Objective } from "../objective";
+import { crossEntropy } from "@ebjdat/attacks";
+import type { Objective } from "../objective";
 import { adversarialObjective, pgdCeExamples } from "./adversarial";
 import { klRows } from "./divergence";
 
@@ -18,7 +19,7 @@ export function martObjective(adv: AdvConfig): Objective {
     const pAdv = tf.softmax(advLogits);
     // most likely wrong class: mask the true class out (a constant, no gradient through argmax)
     const wrong = tf.oneHot(tf.argMax(tf.sub(pAdv, tf.mul(oh, 2)), 1), k);
-    const bce = tf.add(crossEntropy(advLogits, batch.y), tf.neg(tf.mean(tf.log(tf.sub(1.0001 + 1e-12, tf.sum(tf.mul(pAdv, wrong), 1)))))) as tf.Scalar;
+    const bce = tf.add(crossEntropy(advLogits, batch.y, "mean"), tf.neg(tf.mean(tf.log(tf.sub(1.0001 + 1e-12, tf.sum(tf.mul(pAdv, wrong), 1)))))) as tf.Scalar;
     const pTrue = tf.sum(tf.mul(tf.softmax(cleanLogits), oh), 1);
     const kl = tf.mean(tf.mul(klRows(cleanLogits, advLogits), tf.sub(1.0000001, pTrue))) as tf.Scalar;
     return { loss: tf.add(bce, tf.mul(adv.beta, kl)) as tf.Scalar, terms: { bce, kl } };

@@ -2,7 +2,7 @@
 // objectives keep the tensor count flat.
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend, Rng } from "@ebjdat/runtime";
+import { initBackend, modelEps, Rng } from "@ebjdat/runtime";
 import { loadVectors, tensorOf } from "@ebjdat/testing";
 import { createWideResNet, type WideResNet } from "@ebjdat/models";
 import { advSample, ReplayBuffer, samplerConfig, uniformInit } from "@ebjdat/samplers";
@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => tf.dispose([batch.xNet, batch.y, batch.xData!]));
 
-const ADV: AdvConfig = { mode: "pgd-ce", steps: 2, eps: 16 / 255, alpha: 8 / 255, project: true, beta: 6 };
+const ADV: AdvConfig = { mode: "pgd-ce", steps: 2, eps: modelEps(16 / 255), alpha: modelEps(8 / 255), project: true, beta: 6 };
 
 function tinyModel(): WideResNet {
   return createWideResNet({ depth: 10, width: 1, numClasses: 10, norm: "batch" }, 3);
@@ -111,7 +111,7 @@ describe("JEM-family objective with its own samplers", () => {
     const objective = new JemFamilyObjective({
       name: "ebjdat-jempp",
       weights: { px: 1, pyx: 1, adv: 0.1, ceAdv: 1 },
-      adv: { mode: "code", steps: 1, eps: 8 / 255, alpha: 2 / 255 },
+      adv: { mode: "code", steps: 1, eps: modelEps(8 / 255), alpha: modelEps(2 / 255) },
       sampler: samplerConfig("jempp", { nSteps: 1, inSteps: 2 }),
       buffer,
       sampleBatch: 4,

@@ -1,5 +1,6 @@
 import type { AdvConfig } from "../config";
-import { crossEntropy, type Objective } from "../objective";
+import { crossEntropy } from "@ebjdat/attacks";
+import type { Objective } from "../objective";
 import { adversarialObjective, pgdCeExamples } from "./adversarial";
 
 /**
@@ -9,7 +10,7 @@ import { adversarialObjective, pgdCeExamples } from "./adversarial";
  */
 export function pgdAtObjective(adv: AdvConfig): Objective {
   return adversarialObjective("pgd-at", adv, pgdCeExamples, (net, batch, xAdv) => {
-    const ce_adv = crossEntropy(net(xAdv, "train"), batch.y);
+    const ce_adv = crossEntropy(net(xAdv, "train"), batch.y, "mean");
     return { loss: ce_adv, terms: { ce_adv } };
   });
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { AdvConfig } from "../config";
-import { crossEntropy, type Objective } from "../objective";
+import { crossEntropy } from "@ebjdat/attacks";
+import type { Objective } from "../objective";
 import { adversarialObjective, tradesExamples } from "./adversarial";
 import { klRows } from "./divergence";
 
@@ -11,7 +12,7 @@ import { klRows } from "./divergence";
 export function tradesObjective(adv: AdvConfig): Objective {
   return adversarialObjective("trades", adv, tradesExamples, (net, batch, xAdv) => {
     const clean = net(batch.xNet, "train");
-    const ce = crossEntropy(clean, batch.y);
+    const ce = crossEntropy(clean, batch.y, "mean");
     const kl = tf.mean(klRows(clean, net(xAdv, "train"))) as tf.Scalar;
     return { loss: tf.add(ce, tf.mul(adv.beta, kl)) as tf.Scalar, terms: { ce, kl } };
   });
