@@ -63,23 +63,34 @@ async function loadFake(path: string, n: number | undefined): Promise<{ x: tf.Te
   return { x, source: `replay buffer of ${path} (${take} of ${m} samples, model space mapped to [0, 1])` };
 }
 
+/** The options of `ebjdat metrics` and what --help says about them. */
+const HELP: Record<string, string> = {
+  "--real <spec>": "reference dataset spec (e.g. cifar10-train-balanced, cifar10:test)",
+  "--fake <path>": "folder of PNG/JPEG images, a .safetensors file with 'images' [N,H,W,3] in [0,1], or a checkpoint with a replay buffer",
+  "--metrics <list>": "", // one line per entry of the metrics table, set below
+  "--n <N>": "use at most N real and N fake images",
+  "--inception-weights <file>": "pt_inception-2015-12-05-6726825d.pth (else EBJDAT_INCEPTION_WEIGHTS, the cache, or a download when online)",
+  "--feature-model <ckpt>": `classifier whose penultimate features give ${metricRequirements(METRIC_NAMES).needsFeatureModel.join(" / ")} (reported as FD-WRN, never FID)`,
+  "--batch <n>": "images per forward pass (default 50)",
+  "--json <file>": "results file",
+  ...COMMON_HELP,
+};
+// One line per entry of the metrics table, 2 columns right of where commandHelp starts descriptions
+// (2 + longest option + 4).
+const indent = " ".repeat(Math.max(...Object.keys(HELP).map((k) => k.length), 6) + 8);
+const nameWidth = Math.max(...METRIC_NAMES.map((n) => n.length)) + 2;
+HELP["--metrics <list>"] = [
+  "comma list (default fid,is,kid) of",
+  ...METRICS.map((m) => `${indent}${m.name.padEnd(nameWidth)}${m.summary}${m.needsReal ? "" : ", needs no --real"}`),
+].join("\n");
+
 /** `ebjdat metrics`: FID / IS / KID (with the Inception weights) and FD-WRN / KID-WRN of generated images. */
 export const metricsCommand = defineCommand(
   {
     name: "metrics",
     summary: "FID, IS, KID and FD-WRN of generated images against a dataset",
     usage: "ebjdat metrics --real <dataset spec> --fake <image dir | sample.safetensors | checkpoint> --metrics fid,is,kid[,fd-wrn] [--n N] --json out.json",
-    help: {
-      "--real <spec>": "reference dataset spec (e.g. cifar10-train-balanced, cifar10:test)",
-      "--fake <path>": "folder of PNG/JPEG images, a .safetensors file with 'images' [N,H,W,3] in [0,1], or a checkpoint with a replay buffer",
-      "--metrics <list>": `comma list (default fid,is,kid) of: ${METRICS.map((m) => `${m.name} = ${m.summary}${m.needsReal ? "" : " [no --real needed]"}`).join("; ")}`,
-      "--n <N>": "use at most N real and N fake images",
-      "--inception-weights <file>": "pt_inception-2015-12-05-6726825d.pth (else EBJDAT_INCEPTION_WEIGHTS, the cache, or a download when online)",
-      "--feature-model <ckpt>": `classifier whose penultimate features give ${metricRequirements(METRIC_NAMES).needsFeatureModel.join(" / ")} (reported as FD-WRN, never FID)`,
-      "--batch <n>": "images per forward pass (default 50)",
-      "--json <file>": "results file",
-      ...COMMON_HELP,
-    },
+    help: HELP,
     options: {
       ...COMMON_OPTIONS,
       real: { type: "string" },

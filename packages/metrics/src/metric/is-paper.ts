@@ -4,7 +4,7 @@ import { defineMetric } from "./types";
 /** `is-paper`: IS under the official EB-JDAT evaluation (spec 8.4, colour-negated inputs). */
 export const isPaper = defineMetric({
   name: "is-paper",
-  summary: "IS as the EB-JDAT paper's evaluation computes it (uint8 wrap-around; not comparable to is)",
+  summary: "IS of the EB-JDAT paper's evaluation (colour-negated inputs; not comparable to is)",
   needsReal: false,
   features: "paperLogits",
   compute: (ctx) =>
