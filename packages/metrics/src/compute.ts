@@ -6,8 +6,7 @@ import { sourceSize, type ImageSource, type MetricsProgress } from "./images";
 import { FidInception } from "./inception/network";
 import { fetchInceptionWeightsBytes, readInceptionStateDict, type InceptionWeightsOptions } from "./inception/weights-file";
 import { metricDefinition, pipelineOf, pipelinesFor } from "./metric/requirements";
-import type { MetricName } from "./metric/table";
-import { METRICS } from "./metric/table";
+import { METRICS, type MetricName } from "./metric/table";
 import type { MetricEntry, MetricSettings } from "./metric/types";
 
 /** Result of {@link computeMetrics}. */
