@@ -3,7 +3,7 @@ import { batchTensor, loadDataset, subset, type Dataset } from "@ebjdat/data";
 import type { AttackOverrides } from "@ebjdat/attacks";
 import { computeEnergies } from "@ebjdat/energy";
 import { evaluate, modelContentHash, PROTOCOLS, type EvaluatedModel, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
-import { computeMetrics, expectedCalibrationError, type MetricEntry, type MetricName } from "@ebjdat/metrics";
+import { computeMetrics, expectedCalibrationError, metricRequirements, METRIC_NAMES, type MetricEntry, type MetricName } from "@ebjdat/metrics";
 import { loadModel, type WideResNet } from "@ebjdat/models";
 import { modelEps } from "@ebjdat/runtime";
 import { gridLabels, sample, saveImageGrid } from "@ebjdat/samplers";
@@ -229,15 +229,17 @@ async function generatedImages(model: WideResNet, buffer: tf.Tensor4D | undefine
 }
 
 async function generationMetrics(fake: tf.Tensor4D, ds: Dataset, s: EvalSettings, source: string): Promise<NonNullable<EvalResult["generation"]>> {
+  // every metric the inputs allow: those of a feature model with --feature-checkpoint, the Inception ones with its weights
+  const needs = metricRequirements(METRIC_NAMES);
   const metrics: MetricName[] = [];
   let feature: WideResNet | undefined;
   if (s.featureCheckpoint) {
     const loaded = await loadModel(s.featureCheckpoint);
     loaded.replayBuffer?.dispose();
     feature = loaded.model;
-    metrics.push("fd-wrn", "kid-wrn");
+    metrics.push(...needs.needsFeatureModel);
   }
-  if (s.inceptionWeights) metrics.push("fid", "is", "kid", "fid-paper", "is-paper");
+  if (s.inceptionWeights) metrics.push(...needs.needsInception);
   if (metrics.length === 0) return { metrics: {}, nFake: fake.shape[0], nReal: 0, source };
   const { x: real } = firstN(ds, s.sizes.clean);
   try {

@@ -100,6 +100,11 @@ describe("FD-WRN and computeMetrics without Inception", () => {
     const r = await computeMetrics({ real, fake, metrics: ["fid", "fd-wrn"], inception, onMissingWeights: "skip", featureModel: { name: "FD-WRN", fn: featureFn } });
     expect(r.metrics.fid!.skipped).toMatch(/missing/);
     expect(typeof r.metrics["fd-wrn"]!.value).toBe("number");
+    // only Inception metrics: every one skipped, no image read for features
+    const s = await computeMetrics({ real, fake, metrics: ["is", "kid"], inception, onMissingWeights: "skip" });
+    expect(Object.keys(s.metrics)).toEqual(["is", "kid"]);
+    expect(s.metrics.kid!.skipped).toMatch(/missing/);
+    expect(s.nFake).toBe(20);
     tf.dispose([real, fake]);
   });
 
@@ -112,6 +117,8 @@ describe("FD-WRN and computeMetrics without Inception", () => {
     await expect(featureFrechetDistance(featureFn, gray, ok, { name: "FD-WRN" })).rejects.toThrow(/\[N, H, W, 3\]/);
     await expect(featureFrechetDistance(featureFn, ok, one, { name: "FD-WRN" })).rejects.toThrow(/at least 2 samples/);
     await expect(computeMetrics({ fake: ok, metrics: ["fd-wrn"], featureModel: { name: "FD-WRN", fn: featureFn } })).rejects.toThrow(/need real images/);
+    await expect(computeMetrics({ real: ok, fake: ok, metrics: ["fdwrn" as "fd-wrn"] })).rejects.toThrow(/computeMetrics: unknown metric 'fdwrn'; expected one of fid/);
+    await expect(computeMetrics({ real: ok, fake: ok, metrics: ["kid-wrn"] })).rejects.toThrow(/kid-wrn need a featureModel/);
     const r = await featureFrechetDistance(featureFn, ok, images(11, 10, 0), { name: "FD-WRN" });
     expect(r.warning).toMatch(/at least 17 samples/);
     tf.dispose([ok, big, gray, one]);

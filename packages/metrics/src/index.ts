@@ -5,7 +5,16 @@
  */
 // High level
 export { computeMetrics } from "./compute";
-export type { ComputeMetricsOptions, MetricEntry, MetricName, MetricsReport } from "./compute";
+export type { ComputeMetricsOptions, MetricsReport } from "./compute";
+// The metric table (one entry per metric) and the feature pipelines the metrics read
+export { METRICS, METRIC_NAMES } from "./metric/table";
+export type { MetricName } from "./metric/table";
+export { metricRequirements } from "./metric/requirements";
+export type { MetricRequirements } from "./metric/requirements";
+export type { MetricContext, MetricDefinition, MetricEntry, MetricSettings } from "./metric/types";
+export { FEATURE_PIPELINES } from "./feature/table";
+export type { FeatureKey } from "./feature/table";
+export type { FeatureContext, FeaturePipeline, InceptionInput } from "./feature/types";
 export { featureFrechetDistance, featureSetFrechetDistance, covarianceWarning } from "./feature-distance";
 export type { FeatureDistanceResult, FeatureFn } from "./feature-distance";
 export type { ImageSource, MetricsProgress } from "./images";

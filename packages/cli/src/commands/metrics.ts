@@ -3,15 +3,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { batchTensor, decodeImage, loadDataset, subset, type Dataset } from "@ebjdat/data";
 import { loadSafetensorsFile, toFloat32 } from "@ebjdat/formats";
-import { computeMetrics, type MetricName } from "@ebjdat/metrics";
+import { computeMetrics, metricRequirements, METRIC_NAMES, METRICS, type MetricName } from "@ebjdat/metrics";
 import { loadModel } from "@ebjdat/models";
 import { writeJsonAtomic } from "@ebjdat/runtime";
 import { defineCommand } from "../command";
 import { int, str, UsageError } from "../args";
 import { ProgressBar } from "../progress";
 import { backendFrom, COMMON_HELP, COMMON_OPTIONS, dataDirFrom } from "./common";
-
-const METRICS: MetricName[] = ["fid", "is", "kid", "fd-wrn", "kid-wrn", "fid-paper", "is-paper"];
 
 /** Batches of `[0, 1]` NHWC images of a dataset (first `n`), created lazily. */
 function* datasetBatches(ds: Dataset, n: number, batch: number): Generator<tf.Tensor4D> {
@@ -65,23 +63,34 @@ async function loadFake(path: string, n: number | undefined): Promise<{ x: tf.Te
   return { x, source: `replay buffer of ${path} (${take} of ${m} samples, model space mapped to [0, 1])` };
 }
 
+/** The options of `ebjdat metrics` and what --help says about them. */
+const HELP: Record<string, string> = {
+  "--real <spec>": "reference dataset spec (e.g. cifar10-train-balanced, cifar10:test)",
+  "--fake <path>": "folder of PNG/JPEG images, a .safetensors file with 'images' [N,H,W,3] in [0,1], or a checkpoint with a replay buffer",
+  "--metrics <list>": "", // one line per entry of the metrics table, set below
+  "--n <N>": "use at most N real and N fake images",
+  "--inception-weights <file>": "pt_inception-2015-12-05-6726825d.pth (else EBJDAT_INCEPTION_WEIGHTS, the cache, or a download when online)",
+  "--feature-model <ckpt>": `classifier whose penultimate features give ${metricRequirements(METRIC_NAMES).needsFeatureModel.join(" / ")} (reported as FD-WRN, never FID)`,
+  "--batch <n>": "images per forward pass (default 50)",
+  "--json <file>": "results file",
+  ...COMMON_HELP,
+};
+// One line per entry of the metrics table, 2 columns right of where commandHelp starts descriptions
+// (2 + longest option + 4).
+const indent = " ".repeat(Math.max(...Object.keys(HELP).map((k) => k.length), 6) + 8);
+const nameWidth = Math.max(...METRIC_NAMES.map((n) => n.length)) + 2;
+HELP["--metrics <list>"] = [
+  "comma list (default fid,is,kid) of",
+  ...METRICS.map((m) => `${indent}${m.name.padEnd(nameWidth)}${m.summary}${m.needsReal ? "" : ", needs no --real"}`),
+].join("\n");
+
 /** `ebjdat metrics`: FID / IS / KID (with the Inception weights) and FD-WRN / KID-WRN of generated images. */
 export const metricsCommand = defineCommand(
   {
     name: "metrics",
     summary: "FID, IS, KID and FD-WRN of generated images against a dataset",
     usage: "ebjdat metrics --real <dataset spec> --fake <image dir | sample.safetensors | checkpoint> --metrics fid,is,kid[,fd-wrn] [--n N] --json out.json",
-    help: {
-      "--real <spec>": "reference dataset spec (e.g. cifar10-train-balanced, cifar10:test)",
-      "--fake <path>": "folder of PNG/JPEG images, a .safetensors file with 'images' [N,H,W,3] in [0,1], or a checkpoint with a replay buffer",
-      "--metrics <list>": `comma list of ${METRICS.join(", ")} (default fid,is,kid)`,
-      "--n <N>": "use at most N real and N fake images",
-      "--inception-weights <file>": "pt_inception-2015-12-05-6726825d.pth (else EBJDAT_INCEPTION_WEIGHTS, the cache, or a download when online)",
-      "--feature-model <ckpt>": "classifier whose penultimate features give fd-wrn / kid-wrn (reported as FD-WRN, never FID)",
-      "--batch <n>": "images per forward pass (default 50)",
-      "--json <file>": "results file",
-      ...COMMON_HELP,
-    },
+    help: HELP,
     options: {
       ...COMMON_OPTIONS,
       real: { type: "string" },
@@ -100,14 +109,14 @@ export const metricsCommand = defineCommand(
     const jsonPath = str(values, "json");
     if (!jsonPath) throw new UsageError("--json <out.json> is required.");
     const metrics = (str(values, "metrics") ?? "fid,is,kid").split(",").map((m) => m.trim()) as MetricName[];
-    for (const m of metrics) if (!METRICS.includes(m)) throw new UsageError(`Unknown metric '${m}'. Metrics: ${METRICS.join(", ")}.`);
+    for (const m of metrics) if (!METRIC_NAMES.includes(m)) throw new UsageError(`Unknown metric '${m}'. Metrics: ${METRIC_NAMES.join(", ")}.`);
+    const needs = metricRequirements(metrics);
     const n = int(values, "n", 2);
     const batch = int(values, "batch", 1, 10000) ?? 50;
     const realSpec = str(values, "real");
-    const needsReal = metrics.some((m) => m !== "is" && m !== "is-paper");
-    if (needsReal && !realSpec) throw new UsageError(`--real <dataset spec> is required for ${metrics.filter((m) => m !== "is" && m !== "is-paper").join(", ")}.`);
+    if (needs.needsReal.length && !realSpec) throw new UsageError(`--real <dataset spec> is required for ${needs.needsReal.join(", ")}.`);
     const featurePath = str(values, "feature-model");
-    if ((metrics.includes("fd-wrn") || metrics.includes("kid-wrn")) && !featurePath) throw new UsageError("fd-wrn / kid-wrn need --feature-model <checkpoint> (the classifier whose features are compared).");
+    if (needs.needsFeatureModel.length && !featurePath) throw new UsageError(`${needs.needsFeatureModel.join(" / ")} need --feature-model <checkpoint> (the classifier whose features are compared).`);
     const weights = str(values, "inception-weights");
     if (weights && !existsSync(weights)) throw new UsageError(`--inception-weights '${weights}' does not exist.`);
 

@@ -231,11 +231,24 @@ export class FidInception {
       h.dispose();
     }
     if (options.logits) {
-      const lu = tf.matMul(out.pool3, this.fcW) as tf.Tensor2D;
+      const lu = this.logitsUnbiased(out.pool3);
       out.logitsUnbiased = lu;
       out.logits = tf.add(lu, this.fcB) as tf.Tensor2D;
     }
     return out as InceptionOutputs;
+  }
+
+  /**
+   * The fc layer without its bias on pool3 features [B, 2048]: logitsUnbiased = pool3·Wᵀ [B, 1008]
+   * (torch-fidelity "logits_unbiased", the IS features of spec 8.2). The same product
+   * {@link FidInception.forward} computes with `logits: true`, for pool3 computed earlier.
+   */
+  logitsUnbiased(pool3: tf.Tensor2D): tf.Tensor2D {
+    if (this.disposed) throw new Error("FidInception: used after dispose()");
+    if (pool3.rank !== 2 || pool3.shape[1] !== POOL3_DIM) {
+      throw new Error(`FidInception.logitsUnbiased: expected pool3 features [B, ${POOL3_DIM}], got [${pool3.shape.join(", ")}]`);
+    }
+    return tf.matMul(pool3, this.fcW) as tf.Tensor2D;
   }
 
   /** Frees the weight tensors. */
