@@ -2,74 +2,14 @@ import { modelEps, type ModelEps } from "@ebjdat/runtime";
 import { jemBase, METHOD_TABLE, METHODS, type Method } from "./objectives";
 import type { PresetScale, ReducedScale } from "./objectives/method-entry";
 import { BASE_CONFIG } from "./objectives/preset-base";
-import type { OptimizerConfig } from "./optimizer";
-import type { ScheduleConfig } from "./schedule";
+import type { TrainConfigOf } from "./config-types";
 
 export { METHODS, jemBase, methodEntry } from "./objectives";
 export type { Method } from "./objectives";
+export type { AdvConfig, JemConfig, TrainConfigOf } from "./config-types";
 
-/** Adversarial example generation in training, model space [-1, 1] (spec 0.1, 5.3). */
-export interface AdvConfig {
-  /** `code` (official sampleXadv), `code-ce`, `paper` (ascend E, projected), `pgd-ce` (Madry PGD). */
-  mode: "code" | "code-ce" | "paper" | "pgd-ce";
-  steps: number;
-  /** ε in model space (JSON: a number, e.g. 8/255 = 0.0314 the official value). */
-  eps: ModelEps;
-  /** Step size α in model space. */
-  alpha: ModelEps;
-  /** Project onto B∞(x, ε) after each step. */
-  project: boolean;
-  /** TRADES/MART/EB-JDAT loss weight β (TRADES KL weight, MART KL weight). */
-  beta: number;
-}
-
-/** The JEM-family and EB-JDAT settings (spec 2-5). */
-export interface JemConfig {
-  /** (w_px, w_pyx, w_adv, w_ce_adv) = (w1, clean CE, w2, w3) (spec 5.2, 5.3). */
-  weights: { px: number; pyx: number; adv: number; ceAdv: number };
-  advEnergyLoss: "contrastive" | "gap" | "abs-gap";
-  /** SADA-JEM l2_coeff (spec 2.2). */
-  l2Coeff: number;
-  /** JEM++ `plc` (spec 3.3). */
-  bnDuringPx: "alltrain1" | "alltrain2" | "eval";
-  /** The base sampler's settings (update rule and BN mode come from the base, spec 6.1). */
-  sampler: { nSteps: number; inSteps: number; stepSize: number; noiseStd: number; reinitFreq: number };
-  buffer: { size: number; init: "uniform" | "gm-diag" | "gm-full" };
-  /** The p(x) batch x_d (spec 4.2: SADA-JEM un-augmented; σ-noise in model space). */
-  px: { batchSize: number; augment: boolean; noiseSigma: number };
-}
-
-/** A complete, validated training configuration. Every field has a default in `PRESETS`. */
-export interface TrainConfig {
-  method: Method;
-  seed: number;
-  model: { depth: number; width: number; norm: "none" | "batch"; bnMomentum: number };
-  data: {
-    /** Dataset spec of `@ebjdat/data` (e.g. `cifar10-train-balanced`, `cifar10:train`). */
-    train: string;
-    /** Keep this many images per class (class-balanced, first in file order); 0 keeps all. */
-    perClass: number;
-    /** reflect-pad-4 random crop + horizontal flip. */
-    augment: boolean;
-    /** Gaussian noise σ added in model space ([-1, 1]) after normalisation (spec 0.1: 0.03 official). */
-    noiseSigma: number;
-  };
-  batchSize: number;
-  /** Length of the run: whole epochs, or a fixed number of iterations when `iterations` > 0. */
-  epochs: number;
-  iterations: number;
-  optimizer: OptimizerConfig;
-  schedule: ScheduleConfig;
-  /** Sharpness-aware minimisation around the optimiser (spec 4.1); rho 0 = off. */
-  sam: { rho: number };
-  adv: AdvConfig;
-  jem: JemConfig;
-  /** Divergence guard (issue 7): non-finite loss, |loss| > lossLimit or |energy| > energyLimit. */
-  guard: { maxRetries: number; lrFactor: number; lossLimit: number; energyLimit: number };
-  eval: { data: string; n: number };
-  /** Save a checkpoint every this many iterations (0: at the end of each epoch only). */
-  checkpointEvery: number;
-}
+/** A complete, validated training configuration (a method of the table). Every field has a default in `PRESETS`. */
+export type TrainConfig = TrainConfigOf<Method>;
 
 /** A recursive partial (arrays are replaced whole), the shape of config overrides. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -77,13 +17,13 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] ? T[K] : T
 export type PartialConfig = DeepPartial<TrainConfig>;
 
 /** The common start of every `paper` preset (spec 9.2): WRN-28-10, all of CIFAR-10's training set, 10000 test images, a checkpoint every 1000 iterations. */
-function paperScaffold(method: Method): TrainConfig {
+function paperScaffold(method: Method): TrainConfigOf {
   const b = BASE_CONFIG;
   return { ...b, method, model: { ...b.model, depth: 28, width: 10 }, data: { ...b.data, train: "cifar10:train", perClass: 0 }, eval: { data: "cifar10-exact-test", n: 10000 }, checkpointEvery: 1000 };
 }
 
 /** The common reduction of a `paper` preset `p` to `mini` (WRN-10-2, 5000 images, 3 epochs) or `smoke` (WRN-10-1, 260 images, 3 iterations) of spec 9.3. */
-function reduce(p: TrainConfig, scale: ReducedScale): TrainConfig {
+function reduce(p: TrainConfigOf, scale: ReducedScale): TrainConfigOf {
   const smoke = scale === "smoke";
   return {
     ...p,
@@ -107,11 +47,13 @@ function buildPresets(): Record<string, TrainConfig> {
   const out: Record<string, TrainConfig> = {};
   const scales: PresetScale[] = ["smoke", "mini", "paper"];
   for (const e of METHOD_TABLE) {
+    // the entries work on TrainConfigOf<string>; the presets keep the entry's method name
+    const own = (c: TrainConfigOf): TrainConfig => ({ ...c, method: e.name });
     const paper = e.paper(paperScaffold(e.name));
     for (const s of scales) {
-      const c = s === "paper" ? paper : (e.reduced ?? ((r: TrainConfig) => r))(reduce(paper, s), s);
-      out[`${e.name}-${s}`] = c;
-      for (const [v, variant] of Object.entries(e.variants ?? {})) out[`${e.name}-${v}-${s}`] = variant(c);
+      const c = s === "paper" ? paper : e.reduced ? e.reduced(reduce(paper, s), s) : reduce(paper, s);
+      out[`${e.name}-${s}`] = own(c);
+      for (const [v, variant] of Object.entries(e.variants ?? {})) out[`${e.name}-${v}-${s}`] = own(variant(c));
     }
   }
   for (const s of scales) {

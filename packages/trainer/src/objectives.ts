@@ -1,6 +1,6 @@
 import type { Rng } from "@ebjdat/runtime";
 import type { Dataset } from "@ebjdat/data";
-import type { TrainConfig } from "./config";
+import type { TrainConfigOf } from "./config-types";
 import type { Objective } from "./objective";
 import type { JemBase, MethodEntry } from "./objectives/method-entry";
 import { standard } from "./objectives/standard";
@@ -46,7 +46,7 @@ export function jemBase(method: Method): JemBase | undefined {
  * `ebjdat-<base>`), whose replay buffer is initialised from the training set with `rng` (a
  * checkpoint's buffer replaces it).
  */
-export function createObjective(config: TrainConfig, train: Dataset, rng: Rng): Objective {
+export function createObjective(config: TrainConfigOf, train: Dataset, rng: Rng): Objective {
   return methodEntry(config.method).create(config, train, rng);
 }
 

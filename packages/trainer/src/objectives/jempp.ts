@@ -1,5 +1,5 @@
 import { samplerConfig, type ReplayBuffer, type SamplerConfig } from "@ebjdat/samplers";
-import type { TrainConfig } from "../config";
+import type { TrainConfigOf } from "../config-types";
 import { JemFamilyObjective } from "./jem-family";
 import { ebjdatAdvSettings } from "./ebjdat";
 import type { MethodEntry } from "./method-entry";
@@ -11,7 +11,7 @@ import { jemFamilyBuffer } from "./replay-buffer";
  * [−1, 1], BN in **train** mode during sampling (spec 3.3), simplified form (equal to the
  * literal Hamiltonian form, spec 3.2).
  */
-export function jemppSampler(c: TrainConfig["jem"]["sampler"]): SamplerConfig {
+export function jemppSampler(c: TrainConfigOf["jem"]["sampler"]): SamplerConfig {
   return samplerConfig("jempp", { nSteps: c.nSteps, inSteps: c.inSteps, stepSize: c.stepSize, noiseStd: c.noiseStd, reinitFreq: c.reinitFreq });
 }
 
@@ -19,7 +19,7 @@ export function jemppSampler(c: TrainConfig["jem"]["sampler"]): SamplerConfig {
  * JEM++ (spec 3) and EB-JDAT-JEM++ (spec 5.4): informative initialisation, PYLD, fp computed
  * before sampling (`plc = alltrain1`, or as `jem.bnDuringPx` says).
  */
-export function jemppObjective(config: TrainConfig, buffer?: ReplayBuffer): JemFamilyObjective {
+export function jemppObjective(config: TrainConfigOf, buffer?: ReplayBuffer): JemFamilyObjective {
   const j = config.jem;
   return new JemFamilyObjective({ name: config.method, weights: j.weights, advEnergyLoss: j.advEnergyLoss, bnDuringPx: j.bnDuringPx, adv: ebjdatAdvSettings(config), sampler: jemppSampler(j.sampler), buffer, sampleBatch: j.px.batchSize });
 }

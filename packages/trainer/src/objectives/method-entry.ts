@@ -1,6 +1,6 @@
 import type { Rng } from "@ebjdat/runtime";
 import type { Dataset } from "@ebjdat/data";
-import type { TrainConfig } from "../config";
+import type { TrainConfigOf } from "../config-types";
 import type { Objective } from "../objective";
 
 /** The JEM base a JEM-family method builds on (spec 2-4): it has a replay buffer and a p(x) batch. */
@@ -28,15 +28,15 @@ export interface MethodEntry<N extends string = string> {
    * CIFAR-10 training set, 10000 test images, a checkpoint every 1000 iterations, the other keys
    * at the defaults of `BASE_CONFIG`); `c.method` is already this method.
    */
-  readonly paper: (c: TrainConfig) => TrainConfig;
+  readonly paper: (c: TrainConfigOf) => TrainConfigOf;
   /**
    * The method's spec 9.3 changes applied to `c`, its `paper` preset after the common reduction
    * (WRN-10-1 / WRN-10-2 BN, the class-balanced subset, SGD lr 0.05, 3 iterations / 3 epochs);
    * absent: the common reduction alone.
    */
-  readonly reduced?: (c: TrainConfig, scale: ReducedScale) => TrainConfig;
+  readonly reduced?: (c: TrainConfigOf, scale: ReducedScale) => TrainConfigOf;
   /** Further presets `<method>-<variant>-<scale>`: each maps the method's preset of that scale to the variant's. */
-  readonly variants?: Readonly<Record<string, (c: TrainConfig) => TrainConfig>>;
+  readonly variants?: Readonly<Record<string, (c: TrainConfigOf) => TrainConfigOf>>;
   /** The method's objective for a checked `config` (`config.method === name`), training set and random stream (e.g. for the replay buffer). */
-  readonly create: (config: TrainConfig, train: Dataset, rng: Rng) => Objective;
+  readonly create: (config: TrainConfigOf, train: Dataset, rng: Rng) => Objective;
 }

@@ -1,4 +1,4 @@
-import type { AdvConfig } from "../config";
+import type { AdvConfig } from "../config-types";
 import { crossEntropy } from "@ebjdat/attacks";
 import type { Objective } from "../objective";
 import { adversarialObjective, pgdCeExamples } from "./adversarial";

@@ -1,6 +1,6 @@
 import { convertLength, modelEps, type ModelEps } from "@ebjdat/runtime";
 import { PAPER_EPS, STANDARD_EPS, STANDARD_PGD_STEP } from "@ebjdat/attacks";
-import type { AdvConfig, JemConfig, TrainConfig } from "../config";
+import type { AdvConfig, JemConfig, TrainConfigOf } from "../config-types";
 import type { ReducedScale } from "./method-entry";
 
 /** The official ε of the adversarial sampler, 8/255 in model space (= PAPER_EPS, 4/255 on [0, 1]; spec 0.1, 5.2). */
@@ -13,7 +13,7 @@ const MODEL_ALPHA: ModelEps = modelEps(2 / 255);
  * EB-JDAT sampler `code`, K 5, ε 8/255, α 2/255 in model space, spec 5.2). Method entries
  * change what their method needs.
  */
-export const BASE_CONFIG: TrainConfig = {
+export const BASE_CONFIG: TrainConfigOf = {
   method: "standard",
   seed: 1,
   model: { depth: 10, width: 1, norm: "batch", bnMomentum: 0.9 },
@@ -47,12 +47,12 @@ const PGD_TRAIN: AdvConfig = { mode: "pgd-ce", steps: 10, eps: convertLength(STA
  * choices, the paper quotes these rows): SGD lr 0.1 momentum 0.9 with `weightDecay`, batch 128,
  * 100 epochs ×0.1 at 75 and 90, PGD-10 at 8/255, step 2/255 on the [0, 1] scale.
  */
-export function adversarialPaper(c: TrainConfig, weightDecay: number): TrainConfig {
+export function adversarialPaper(c: TrainConfigOf, weightDecay: number): TrainConfigOf {
   return { ...c, batchSize: 128, optimizer: { name: "sgd", lr: 0.1, momentum: 0.9, weightDecay }, epochs: 100, schedule: { warmupIters: 0, decayEpochs: [75, 90], decayRate: 0.1 }, adv: { ...PGD_TRAIN } };
 }
 
 /** The reduced adversarial baselines (spec 9.3): PGD with 2 (`smoke`) or 5 (`mini`) steps. */
-export function adversarialReduced(c: TrainConfig, scale: ReducedScale): TrainConfig {
+export function adversarialReduced(c: TrainConfigOf, scale: ReducedScale): TrainConfigOf {
   return { ...c, adv: { ...c.adv, steps: scale === "smoke" ? 2 : 5 } };
 }
 
@@ -64,7 +64,7 @@ export const JEM_WEIGHTS: JemConfig["weights"] = { px: 1, pyx: 1, adv: 0, ceAdv:
  * inner steps, adversarial sampler K 2 / 3, a buffer of 256 / 1000 images initialised with
  * `init`, p(x) batch 16 / 32.
  */
-export function jemFamilyReduced(c: TrainConfig, scale: ReducedScale, inSteps: number, init: JemConfig["buffer"]["init"]): TrainConfig {
+export function jemFamilyReduced(c: TrainConfigOf, scale: ReducedScale, inSteps: number, init: JemConfig["buffer"]["init"]): TrainConfigOf {
   const smoke = scale === "smoke";
   return {
     ...c,

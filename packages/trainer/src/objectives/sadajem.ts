@@ -1,5 +1,5 @@
 import { samplerConfig, type ReplayBuffer, type SamplerConfig } from "@ebjdat/samplers";
-import type { TrainConfig } from "../config";
+import type { TrainConfigOf } from "../config-types";
 import { JemFamilyObjective } from "./jem-family";
 import { ebjdatAdvSettings } from "./ebjdat";
 import type { MethodEntry } from "./method-entry";
@@ -7,7 +7,7 @@ import { JEM_WEIGHTS, jemFamilyReduced } from "./preset-base";
 import { jemFamilyBuffer } from "./replay-buffer";
 
 /** SADA-JEM's sampler (spec 4.3): x ← clamp(x + lr·clamp(∇LSE, −1, 1) + std·ξ, −1, 1), BN train. */
-export function sadajemSampler(c: TrainConfig["jem"]["sampler"]): SamplerConfig {
+export function sadajemSampler(c: TrainConfigOf["jem"]["sampler"]): SamplerConfig {
   return samplerConfig("sadajem", { nSteps: c.nSteps, stepSize: c.stepSize, noiseStd: c.noiseStd, reinitFreq: c.reinitFreq });
 }
 
@@ -16,7 +16,7 @@ export function sadajemSampler(c: TrainConfig["jem"]["sampler"]): SamplerConfig 
  * regulariser in SAM pass 1; the loop wraps it in adaptive SAM (`config.sam.rho`, BN frozen in
  * pass 2) and feeds an un-augmented p(x) batch (`jem.px.augment = false`, spec 4.2).
  */
-export function sadajemObjective(config: TrainConfig, buffer?: ReplayBuffer): JemFamilyObjective {
+export function sadajemObjective(config: TrainConfigOf, buffer?: ReplayBuffer): JemFamilyObjective {
   const j = config.jem;
   return new JemFamilyObjective({ name: config.method, weights: j.weights, advEnergyLoss: j.advEnergyLoss, l2Coeff: j.l2Coeff, adv: ebjdatAdvSettings(config), sampler: sadajemSampler(j.sampler), buffer, sampleBatch: j.px.batchSize });
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { AdvConfig } from "../config";
+import type { AdvConfig } from "../config-types";
 import { crossEntropy } from "@ebjdat/attacks";
 import type { Objective } from "../objective";
 import { adversarialObjective, tradesExamples } from "./adversarial";
