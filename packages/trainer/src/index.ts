@@ -7,7 +7,7 @@ export type { Optimizer, OptimizerConfig, OptimizerState } from "./optimizer";
 export { learningRate } from "./schedule";
 export type { ScheduleConfig } from "./schedule";
 export { resolveConfig, PRESETS, METHODS, ConfigError, jemBase, TABLE6_WEIGHTS } from "./config";
-export type { TrainConfig, Method, PartialConfig, DeepPartial, AdvConfig, JemConfig } from "./config";
+export type { TrainConfig, TrainConfigOf, Method, PartialConfig, DeepPartial, AdvConfig, JemConfig } from "./config";
 export { train, totalSteps, readLog } from "./loop";
 export type { TrainOptions, TrainResult, LogRecord } from "./loop";
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from "./checkpoint";
