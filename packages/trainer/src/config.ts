@@ -1,223 +1,43 @@
-import { convertLength, modelEps, type ModelEps } from "@ebjdat/runtime";
-import { PAPER_EPS, STANDARD_EPS, STANDARD_PGD_STEP } from "@ebjdat/attacks";
-import type { OptimizerConfig } from "./optimizer";
-import type { ScheduleConfig } from "./schedule";
+import { modelEps, type ModelEps } from "@ebjdat/runtime";
+import { jemBase, METHOD_TABLE, METHODS, type Method } from "./objectives";
+import type { PresetScale, ReducedScale } from "./objectives/method-entry";
+import { BASE_CONFIG } from "./objectives/preset-base";
+import type { TrainConfigOf } from "./config-types";
 
-/** Training methods (spec 9.2 / issue 7). */
-export const METHODS = ["standard", "pgd-at", "trades", "mart", "jem", "jempp", "sadajem", "ebjdat-jem", "ebjdat-jempp", "ebjdat-sadajem"] as const;
-export type Method = (typeof METHODS)[number];
+export { METHODS, jemBase, methodEntry } from "./objectives";
+export type { Method } from "./objectives";
+export type { AdvConfig, JemConfig, TrainConfigOf } from "./config-types";
 
-/** The JEM base of a method (spec 2-4), or undefined for the classifier-only methods. */
-export function jemBase(method: Method): "jem" | "jempp" | "sadajem" | undefined {
-  const m = method.replace(/^ebjdat-/, "");
-  return m === "jem" || m === "jempp" || m === "sadajem" ? m : undefined;
-}
-
-/** Adversarial example generation in training, model space [-1, 1] (spec 0.1, 5.3). */
-export interface AdvConfig {
-  /** `code` (official sampleXadv), `code-ce`, `paper` (ascend E, projected), `pgd-ce` (Madry PGD). */
-  mode: "code" | "code-ce" | "paper" | "pgd-ce";
-  steps: number;
-  /** ε in model space (JSON: a number, e.g. 8/255 = 0.0314 the official value). */
-  eps: ModelEps;
-  /** Step size α in model space. */
-  alpha: ModelEps;
-  /** Project onto B∞(x, ε) after each step. */
-  project: boolean;
-  /** TRADES/MART/EB-JDAT loss weight β (TRADES KL weight, MART KL weight). */
-  beta: number;
-}
-
-/** The JEM-family and EB-JDAT settings (spec 2-5). */
-export interface JemConfig {
-  /** (w_px, w_pyx, w_adv, w_ce_adv) = (w1, clean CE, w2, w3) (spec 5.2, 5.3). */
-  weights: { px: number; pyx: number; adv: number; ceAdv: number };
-  advEnergyLoss: "contrastive" | "gap" | "abs-gap";
-  /** SADA-JEM l2_coeff (spec 2.2). */
-  l2Coeff: number;
-  /** JEM++ `plc` (spec 3.3). */
-  bnDuringPx: "alltrain1" | "alltrain2" | "eval";
-  /** The base sampler's settings (update rule and BN mode come from the base, spec 6.1). */
-  sampler: { nSteps: number; inSteps: number; stepSize: number; noiseStd: number; reinitFreq: number };
-  buffer: { size: number; init: "uniform" | "gm-diag" | "gm-full" };
-  /** The p(x) batch x_d (spec 4.2: SADA-JEM un-augmented; σ-noise in model space). */
-  px: { batchSize: number; augment: boolean; noiseSigma: number };
-}
-
-/** A complete, validated training configuration. Every field has a default in `PRESETS`. */
-export interface TrainConfig {
-  method: Method;
-  seed: number;
-  model: { depth: number; width: number; norm: "none" | "batch"; bnMomentum: number };
-  data: {
-    /** Dataset spec of `@ebjdat/data` (e.g. `cifar10-train-balanced`, `cifar10:train`). */
-    train: string;
-    /** Keep this many images per class (class-balanced, first in file order); 0 keeps all. */
-    perClass: number;
-    /** reflect-pad-4 random crop + horizontal flip. */
-    augment: boolean;
-    /** Gaussian noise σ added in model space ([-1, 1]) after normalisation (spec 0.1: 0.03 official). */
-    noiseSigma: number;
-  };
-  batchSize: number;
-  /** Length of the run: whole epochs, or a fixed number of iterations when `iterations` > 0. */
-  epochs: number;
-  iterations: number;
-  optimizer: OptimizerConfig;
-  schedule: ScheduleConfig;
-  /** Sharpness-aware minimisation around the optimiser (spec 4.1); rho 0 = off. */
-  sam: { rho: number };
-  adv: AdvConfig;
-  jem: JemConfig;
-  /** Divergence guard (issue 7): non-finite loss, |loss| > lossLimit or |energy| > energyLimit. */
-  guard: { maxRetries: number; lrFactor: number; lossLimit: number; energyLimit: number };
-  eval: { data: string; n: number };
-  /** Save a checkpoint every this many iterations (0: at the end of each epoch only). */
-  checkpointEvery: number;
-}
+/** A complete, validated training configuration (a method of the table). Every field has a default in `PRESETS`. */
+export type TrainConfig = TrainConfigOf<Method>;
 
 /** A recursive partial (arrays are replaced whole), the shape of config overrides. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 /** A recursive partial of a config, as read from JSON or given as overrides. */
 export type PartialConfig = DeepPartial<TrainConfig>;
 
-/** The official ε of the adversarial sampler, 8/255 in model space (= PAPER_EPS, 4/255 on [0, 1]; spec 0.1, 5.2). */
-const MODEL_EPS: ModelEps = convertLength(PAPER_EPS, "model");
-/** The official sampler step α = 2/255 in model space (spec 5.2). */
-const MODEL_ALPHA: ModelEps = modelEps(2 / 255);
-
-const base: TrainConfig = {
-  method: "standard",
-  seed: 1,
-  model: { depth: 10, width: 1, norm: "batch", bnMomentum: 0.9 },
-  data: { train: "cifar10-train-balanced", perClass: 0, augment: true, noiseSigma: 0 },
-  batchSize: 32,
-  epochs: 3,
-  iterations: 0,
-  optimizer: { name: "sgd", lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
-  schedule: { warmupIters: 100, decayEpochs: [2], decayRate: 0.2 },
-  sam: { rho: 0 },
-  adv: { mode: "code", steps: 5, eps: MODEL_EPS, alpha: MODEL_ALPHA, project: false, beta: 6 },
-  jem: {
-    weights: { px: 0, pyx: 1, adv: 0, ceAdv: 0 },
-    advEnergyLoss: "contrastive",
-    l2Coeff: 0,
-    bnDuringPx: "alltrain1",
-    sampler: { nSteps: 10, inSteps: 5, stepSize: 1, noiseStd: 0, reinitFreq: 0.05 },
-    buffer: { size: 10000, init: "uniform" },
-    px: { batchSize: 32, augment: true, noiseSigma: 0 },
-  },
-  guard: { maxRetries: 3, lrFactor: 0.5, lossLimit: 1e8, energyLimit: 1e5 },
-  eval: { data: "cifar10-exact-test", n: 1000 },
-  checkpointEvery: 0,
-};
-
-type Scale = "smoke" | "mini" | "paper";
-
-/** Madry-style PGD in training at the standard [0, 1]-scale budget 8/255, step 2/255 (= 16/255, 4/255 in model space). */
-const PGD_TRAIN: AdvConfig = { mode: "pgd-ce", steps: 10, eps: convertLength(STANDARD_EPS, "model"), alpha: convertLength(STANDARD_PGD_STEP, "model"), project: true, beta: 6 };
-
-/** Official per-method settings at WRN-28-10 (spec 9.2; baselines: project choices, see README). */
-function paperPreset(method: Method): TrainConfig {
-  const b = jemBase(method);
-  const ebjdat = method.startsWith("ebjdat-");
-  const c: TrainConfig = { ...base, method, model: { ...base.model, depth: 28, width: 10 }, data: { ...base.data, train: "cifar10:train", perClass: 0 }, eval: { data: "cifar10-exact-test", n: 10000 }, checkpointEvery: 1000 };
-  if (!b) {
-    c.batchSize = 128;
-    c.optimizer = { name: "sgd", lr: 0.1, momentum: 0.9, weightDecay: method === "trades" ? 2e-4 : method === "mart" ? 3.5e-3 : 5e-4 };
-    c.epochs = method === "standard" ? 200 : 100;
-    c.schedule = method === "standard" ? { warmupIters: 0, decayEpochs: [60, 120, 160], decayRate: 0.2 } : { warmupIters: 0, decayEpochs: [75, 90], decayRate: 0.1 };
-    c.adv = method === "standard" ? base.adv : { ...PGD_TRAIN, beta: method === "mart" ? 6 : 6 };
-    return c;
-  }
-  const adv: AdvConfig = { mode: "code", steps: 5, eps: MODEL_EPS, alpha: MODEL_ALPHA, project: false, beta: 6 };
-  if (b === "jem") {
-    c.optimizer = { name: "adam", lr: 1e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
-    c.model = { ...c.model, norm: "none" };
-    c.batchSize = 128;
-    c.epochs = 200;
-    c.schedule = { warmupIters: 1000, decayEpochs: [160, 180], decayRate: 0.3 };
-    c.data = { ...c.data, noiseSigma: 0.03 };
-    c.jem = {
-      ...base.jem,
-      weights: ebjdat ? { px: 0.45, pyx: 0.45, adv: 0.05, ceAdv: 0.45 } : { px: 1, pyx: 1, adv: 0, ceAdv: 0 },
-      sampler: { nSteps: 10, inSteps: 1, stepSize: 1, noiseStd: 0.01, reinitFreq: 0.05 },
-      buffer: { size: 10000, init: "uniform" },
-      px: { batchSize: 128, augment: true, noiseSigma: 0.03 },
-    };
-  } else if (b === "jempp") {
-    c.optimizer = { name: "sgd", lr: ebjdat ? 0.01 : 0.1, momentum: 0.9, weightDecay: 4e-4 };
-    c.batchSize = 64;
-    c.epochs = 150;
-    c.schedule = { warmupIters: 1000, decayEpochs: ebjdat ? [40, 80, 120] : [50, 100, 125], decayRate: 0.2 };
-    c.data = { ...c.data, noiseSigma: 0.03 };
-    c.jem = {
-      ...base.jem,
-      weights: ebjdat ? { px: 1, pyx: 1, adv: 0.1, ceAdv: 1 } : { px: 1, pyx: 1, adv: 0, ceAdv: 0 },
-      sampler: { nSteps: 10, inSteps: 5, stepSize: 0.2, noiseStd: 0, reinitFreq: 0.05 },
-      buffer: { size: 10000, init: "gm-full" },
-      px: { batchSize: 64, augment: true, noiseSigma: 0.03 },
-    };
-  } else {
-    c.optimizer = { name: "sgd", lr: ebjdat ? 0.01 : 0.1, momentum: 0.9, weightDecay: 5e-4 };
-    c.sam = { rho: 2 };
-    c.batchSize = 128;
-    c.epochs = 200;
-    c.schedule = { warmupIters: 1000, decayEpochs: ebjdat ? [50, 100, 150] : [60, 120, 180], decayRate: 0.2 };
-    c.jem = {
-      ...base.jem,
-      weights: ebjdat ? { px: 1, pyx: 1, adv: 0.1, ceAdv: 1 } : { px: 1, pyx: 1, adv: 0, ceAdv: 0 },
-      sampler: { nSteps: ebjdat ? 10 : 5, inSteps: 1, stepSize: 1, noiseStd: 0, reinitFreq: 0.05 },
-      buffer: { size: 10000, init: "gm-full" },
-      px: { batchSize: 64, augment: false, noiseSigma: ebjdat ? 0.03 : 0 },
-    };
-    c.guard = { ...c.guard, lossLimit: 1e5 };
-  }
-  c.adv = adv;
-  return c;
+/** The common start of every `paper` preset (spec 9.2): WRN-28-10, all of CIFAR-10's training set, 10000 test images, a checkpoint every 1000 iterations. */
+function paperScaffold(method: Method): TrainConfigOf {
+  const b = BASE_CONFIG;
+  return { ...b, method, model: { ...b.model, depth: 28, width: 10 }, data: { ...b.data, train: "cifar10:train", perClass: 0 }, eval: { data: "cifar10-exact-test", n: 10000 }, checkpointEvery: 1000 };
 }
 
-/** `mini` (WRN-10-2, 5000 images, 3 epochs) and `smoke` (WRN-10-1, 260 images, 3 iterations) of spec 9.3. */
-function reducedPreset(method: Method, scale: "smoke" | "mini"): TrainConfig {
-  const p = paperPreset(method);
-  const b = jemBase(method);
+/** The common reduction of a `paper` preset `p` to `mini` (WRN-10-2, 5000 images, 3 epochs) or `smoke` (WRN-10-1, 260 images, 3 iterations) of spec 9.3. */
+function reduce(p: TrainConfigOf, scale: ReducedScale): TrainConfigOf {
   const smoke = scale === "smoke";
-  const c: TrainConfig = {
+  return {
     ...p,
     model: { ...p.model, depth: 10, width: smoke ? 1 : 2, norm: "batch" },
     data: { ...p.data, train: "cifar10-train-balanced", perClass: smoke ? 26 : 0 },
     batchSize: smoke ? 16 : 32,
     epochs: smoke ? 1 : 3,
-    iterations: smoke ? (b || method !== "standard" ? 3 : 12) : 0,
+    iterations: smoke ? 3 : 0,
     optimizer: { name: "sgd", lr: 0.05, momentum: 0.9, weightDecay: 5e-4 },
     schedule: smoke ? { warmupIters: 2, decayEpochs: [], decayRate: 0.2 } : { warmupIters: 100, decayEpochs: [2], decayRate: 0.2 },
     eval: { data: "cifar10-exact-test", n: smoke ? 64 : 1000 },
     checkpointEvery: smoke ? 0 : 100,
     guard: { ...p.guard },
   };
-  if (!b) {
-    c.adv = method === "standard" ? p.adv : { ...p.adv, steps: smoke ? 2 : 5 };
-    return c;
-  }
-  const nSteps = smoke ? 2 : 5;
-  c.adv = { ...p.adv, steps: smoke ? 2 : 3 };
-  c.jem = {
-    ...p.jem,
-    sampler: { ...p.jem.sampler, nSteps, inSteps: b === "jempp" ? (smoke ? 2 : 3) : 1 },
-    buffer: { size: smoke ? 256 : 1000, init: b === "jem" ? "uniform" : "gm-diag" },
-    px: { ...p.jem.px, batchSize: smoke ? 16 : 32 },
-  };
-  return c;
-}
-
-/** The EB-JDAT `paper` equations (spec 5.3): adversarial sampler `paper`, gap term, w_pyx 0, (1, 1, 1). */
-function paperEquations(c: TrainConfig): TrainConfig {
-  return { ...c, adv: { ...c.adv, mode: "paper", project: true }, jem: { ...c.jem, advEnergyLoss: "gap", weights: { px: 1, pyx: 0, adv: 1, ceAdv: 1 } } };
-}
-
-/** The `ce` composite (spec 5.3): the code's losses with a real PGD-CE attack as inner problem. */
-function ceComposite(c: TrainConfig): TrainConfig {
-  return { ...c, adv: { ...c.adv, mode: "pgd-ce", project: true } };
 }
 
 /** Table 6 of the paper (EB-JDAT-JEM++ weight ablation, spec 5.1): (w1, w2, w3) per row. */
@@ -225,15 +45,15 @@ export const TABLE6_WEIGHTS: Readonly<Record<1 | 2 | 3 | 4, readonly [number, nu
 
 function buildPresets(): Record<string, TrainConfig> {
   const out: Record<string, TrainConfig> = {};
-  const scales: Scale[] = ["smoke", "mini", "paper"];
-  for (const m of METHODS) {
+  const scales: PresetScale[] = ["smoke", "mini", "paper"];
+  for (const e of METHOD_TABLE) {
+    // the entries work on TrainConfigOf<string>; the presets keep the entry's method name
+    const own = (c: TrainConfigOf): TrainConfig => ({ ...c, method: e.name });
+    const paper = e.paper(paperScaffold(e.name));
     for (const s of scales) {
-      const c = s === "paper" ? paperPreset(m) : reducedPreset(m, s);
-      out[`${m}-${s}`] = c;
-      if (m.startsWith("ebjdat-")) {
-        out[`${m}-eq-${s}`] = paperEquations(c);
-        out[`${m}-ce-${s}`] = ceComposite(c);
-      }
+      const c = s === "paper" ? paper : e.reduced ? e.reduced(reduce(paper, s), s) : reduce(paper, s);
+      out[`${e.name}-${s}`] = own(c);
+      for (const [v, variant] of Object.entries(e.variants ?? {})) out[`${e.name}-${v}-${s}`] = own(variant(c));
     }
   }
   for (const s of scales) {
@@ -248,9 +68,10 @@ function buildPresets(): Record<string, TrainConfig> {
 
 /**
  * Named presets: `<method>-smoke` (CI, seconds), `<method>-mini` (2 CPU cores, tens of minutes;
- * spec 9.3) and `<method>-paper` (WRN-28-10, official schedules; spec 9.2) for every method;
- * `ebjdat-<base>-eq-<scale>` (paper equations) and `ebjdat-<base>-ce-<scale>` (PGD-CE inner
- * problem) of spec 5.3; `table6-<1..4>-<scale>` (Table 6 weight rows on EB-JDAT-JEM++).
+ * spec 9.3) and `<method>-paper` (WRN-28-10, official schedules; spec 9.2) for every method of
+ * the table (`METHOD_TABLE`); `<method>-<variant>-<scale>` for a method's variants (EB-JDAT:
+ * `eq` paper equations and `ce` PGD-CE inner problem of spec 5.3); `table6-<1..4>-<scale>`
+ * (Table 6 weight rows on EB-JDAT-JEM++).
  */
 export const PRESETS: Record<string, TrainConfig> = buildPresets();
 

@@ -2,7 +2,6 @@ import type * as tf from "@tensorflow/tfjs-core";
 import type { NetLogitsFn, Rng } from "@ebjdat/runtime";
 import { crossEntropy } from "@ebjdat/attacks";
 import type { RawTensor } from "@ebjdat/formats";
-import { logPYGivenX } from "@ebjdat/energy";
 
 /** One training batch in model space ([-1, 1], after augmentation and noise). */
 export interface TrainBatch {

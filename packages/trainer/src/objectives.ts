@@ -1,35 +1,60 @@
 import type { Rng } from "@ebjdat/runtime";
 import type { Dataset } from "@ebjdat/data";
-import { jemBase, type TrainConfig } from "./config";
-import { standardObjective, type Objective } from "./objective";
-import { pgdAtObjective } from "./objectives/pgd-at";
-import { tradesObjective } from "./objectives/trades";
-import { martObjective } from "./objectives/mart";
-import { jemObjective } from "./objectives/jem";
-import { jemppObjective } from "./objectives/jempp";
-import { sadajemObjective } from "./objectives/sadajem";
-import { createReplayBuffer } from "./objectives/replay-buffer";
+import type { TrainConfigOf } from "./config-types";
+import type { Objective } from "./objective";
+import type { JemBase, MethodEntry } from "./objectives/method-entry";
+import { standard } from "./objectives/standard";
+import { pgdAt } from "./objectives/pgd-at";
+import { trades } from "./objectives/trades";
+import { mart } from "./objectives/mart";
+import { jem } from "./objectives/jem";
+import { jempp } from "./objectives/jempp";
+import { sadajem } from "./objectives/sadajem";
+import { ebjdatJem } from "./objectives/ebjdat-jem";
+import { ebjdatJempp } from "./objectives/ebjdat-jempp";
+import { ebjdatSadajem } from "./objectives/ebjdat-sadajem";
 
 /**
- * The objective that trains `config.method` (spec 2-5, 9.2): `standard` = CE, `pgd-at`,
- * `trades`, `mart`, and the JEM family (`jem`, `jempp`, `sadajem`, `ebjdat-<base>`), whose replay
- * buffer is initialised from the training set with `rng` (a checkpoint's buffer replaces it).
+ * The method table (spec 2-5, 9.2): every training method, in a stable order. Adding a method is
+ * one file in `objectives/` exporting its `MethodEntry` and one line here; `Method`, `METHODS`,
+ * `jemBase`, `createObjective`, the presets `<method>-smoke|mini|paper` and `methodUsage()`
+ * derive from it.
  */
-export function createObjective(config: TrainConfig, train: Dataset, rng: Rng): Objective {
-  switch (config.method) {
-    case "standard":
-      return standardObjective;
-    case "pgd-at":
-      return pgdAtObjective(config.adv);
-    case "trades":
-      return tradesObjective(config.adv);
-    case "mart":
-      return martObjective(config.adv);
-    default: {
-      const base = jemBase(config.method)!;
-      const buffer = config.jem.weights.px > 0 ? createReplayBuffer(config.jem.buffer, train, rng.fork("buffer-init")) : undefined;
-      const b = buffer as Parameters<typeof jemObjective>[1];
-      return base === "jem" ? jemObjective(config, b) : base === "jempp" ? jemppObjective(config, b) : sadajemObjective(config, b);
-    }
-  }
+export const METHOD_TABLE = [standard, pgdAt, trades, mart, jem, jempp, sadajem, ebjdatJem, ebjdatJempp, ebjdatSadajem] as const;
+
+/** Training methods, the values of `config.method` (the table's names). */
+export type Method = (typeof METHOD_TABLE)[number]["name"];
+
+/** Every training method, in the table's order. */
+export const METHODS: readonly Method[] = METHOD_TABLE.map((e) => e.name);
+
+/** The table entry of `method`; an unknown name throws an error listing the methods. */
+export function methodEntry(method: string): MethodEntry<Method> {
+  const e = METHOD_TABLE.find((m) => m.name === method);
+  if (!e) throw new Error(`Unknown training method '${method}'. Methods: ${METHODS.join(", ")}.`);
+  return e;
+}
+
+/** The JEM base of a method (spec 2-4), or undefined for the classifier-only methods. */
+export function jemBase(method: Method): JemBase | undefined {
+  return methodEntry(method).base;
+}
+
+/**
+ * The objective that trains `config.method` (spec 2-5, 9.2), built by its table entry: e.g.
+ * `standard` = CE, `pgd-at`, `trades`, `mart`, and the JEM family (`jem`, `jempp`, `sadajem`,
+ * `ebjdat-<base>`), whose replay buffer is initialised from the training set with `rng` (a
+ * checkpoint's buffer replaces it).
+ */
+export function createObjective(config: TrainConfigOf, train: Dataset, rng: Rng): Objective {
+  return methodEntry(config.method).create(config, train, rng);
+}
+
+/** One line per method of the table for help texts (e.g. `ebjdat train --help`): name, summary and its preset names. */
+export function methodUsage(): string {
+  const width = Math.max(...METHODS.map((m) => m.length)) + 2;
+  return METHOD_TABLE.map((e: MethodEntry<Method>) => {
+    const presets = ["", ...Object.keys(e.variants ?? {}).map((v) => `-${v}`)].map((v) => `${e.name}${v}-smoke|mini|paper`);
+    return `${e.name.padEnd(width)}${e.summary}; presets ${presets.join(", ")}`;
+  }).join("\n");
 }

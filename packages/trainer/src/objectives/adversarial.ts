@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { modelEps, type NetLogitsFn, type Rng } from "@ebjdat/runtime";
 import { pgdCore } from "@ebjdat/attacks";
 import { advSample, MODEL_RANGE } from "@ebjdat/samplers";
-import type { AdvConfig } from "../config";
+import type { AdvConfig } from "../config-types";
 import type { Objective, ObjectiveOutput, StepContext, StepValues, TrainBatch } from "../objective";
 import { klRows } from "./divergence";
 

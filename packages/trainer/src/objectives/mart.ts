@@ -1,9 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { AdvConfig } from "../config";
+import type { AdvConfig } from "../config-types";
 import { crossEntropy } from "@ebjdat/attacks";
 import type { Objective } from "../objective";
 import { adversarialObjective, pgdCeExamples } from "./adversarial";
 import { klRows } from "./divergence";
+import type { MethodEntry } from "./method-entry";
+import { adversarialPaper, adversarialReduced } from "./preset-base";
 
 /**
  * MART (Wang et al. 2020): with p̃ = softmax f(x̃) (x̃ from PGD-CE) and p = softmax f(x),
@@ -25,3 +27,12 @@ export function martObjective(adv: AdvConfig): Objective {
     return { loss: tf.add(bce, tf.mul(adv.beta, kl)) as tf.Scalar, terms: { bce, kl } };
   });
 }
+
+/** The `mart` method: MART with β = `adv.beta` (6); `paper` weight decay 3.5e-3 (see `adversarialPaper`). */
+export const mart: MethodEntry<"mart"> = {
+  name: "mart",
+  summary: "MART, L = BCE(f(x̃), y) + β·KL(p(x) ‖ p(x̃))·(1 − p_y(x))",
+  paper: (c) => adversarialPaper(c, 3.5e-3),
+  reduced: adversarialReduced,
+  create: (config) => martObjective(config.adv),
+};

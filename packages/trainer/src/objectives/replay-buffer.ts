@@ -1,7 +1,7 @@
 import type { Rng } from "@ebjdat/runtime";
 import type { Dataset } from "@ebjdat/data";
 import { fitClassGaussians, gaussianInit, ReplayBuffer, uniformInit, type Initializer } from "@ebjdat/samplers";
-import type { JemConfig } from "../config";
+import type { JemConfig, TrainConfigOf } from "../config-types";
 
 /** The training images in model space x = 2·u/255 − 1 (spec 0.1), flat NHWC. */
 function modelSpace(ds: Dataset): Float32Array {
@@ -25,4 +25,12 @@ export function bufferInitializer(init: JemConfig["buffer"]["init"], train: Data
 /** A new replay buffer of `buffer.size` images from the configured initialiser (class-ordered for `gm-*`). */
 export function createReplayBuffer(buffer: JemConfig["buffer"], train: Dataset, rng: Rng): ReplayBuffer {
   return ReplayBuffer.create(buffer.size, bufferInitializer(buffer.init, train), rng);
+}
+
+/**
+ * The replay buffer of a JEM-family run (spec 2.3, 3.1): a new one from `config.jem.buffer`,
+ * drawn from the stream `buffer-init` of `rng`, when the p(x) term is on (w_px > 0), else none.
+ */
+export function jemFamilyBuffer(config: TrainConfigOf, train: Dataset, rng: Rng): ReplayBuffer | undefined {
+  return config.jem.weights.px > 0 ? createReplayBuffer(config.jem.buffer, train, rng.fork("buffer-init")) : undefined;
 }
