@@ -20,6 +20,14 @@ export class JsonFileError extends Error {
   }
 }
 
+/** `s` with control characters and undecodable bytes as `?`: the parser quotes a damaged file's bytes, which would garble a terminal. */
+function printable(s: string): string {
+  return Array.from(s, (c) => {
+    const code = c.codePointAt(0)!;
+    return code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0xfffd ? "?" : c;
+  }).join("");
+}
+
 /**
  * Reads and parses the JSON file `path`. A missing file, invalid JSON or a value that `check`
  * rejects (it returns what is wrong) throws a `JsonFileError` naming the file and `expected`
@@ -37,7 +45,7 @@ export function readJsonFile<T>(path: string, expected: string, check?: (value: 
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const what = text.trim() === "" ? "is empty" : `is not valid JSON (${(e as Error).message})`;
+    const what = text.trim() === "" ? "is empty" : `is not valid JSON (${printable((e as Error).message)})`;
     throw new JsonFileError(path, `'${path}' ${what}; expected ${expected}.`);
   }
   const problem = check?.(value);
