@@ -54,7 +54,7 @@ export interface TrainResult {
   steps: number;
   totalSteps: number;
   /** The step this call started from (0, or the checkpoint's step when resumed). */
-  startStep: number;
+  startStep?: number;
   finished: boolean;
   /** Loss of the last step (of this call, or the log's last step when this call ran none); NaN when none. */
   lastLoss: number;

@@ -100,7 +100,7 @@ export const trainCommand = defineCommand(
       }
       if (result.interrupted !== undefined) {
         const what = result.finished ? `all ${result.steps} steps are done and saved; the final evaluation was interrupted` : `checkpoint saved at step ${result.steps}/${result.totalSteps}`;
-        process.stderr.write(`interrupted by ${result.interrupted}: ${what} (${result.steps - result.startStep} steps in this run${lossText(result)})\ncheckpoint: ${result.checkpoint}\nresume with: ${resumeCommand(values)}\n`);
+        process.stderr.write(`interrupted by ${result.interrupted}: ${what} (${result.steps - (result.startStep ?? 0)} steps in this run${lossText(result)})\ncheckpoint: ${result.checkpoint}\nresume with: ${resumeCommand(values)}\n`);
         return interruptExitCode(result.interrupted);
       }
       const acc = result.eval ? `, eval accuracy ${(result.eval.accuracy * 100).toFixed(1)}% on ${result.eval.n} images of ${result.eval.data}` : "";
