@@ -32,6 +32,11 @@ export interface RunCliOptions {
  */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliRun> {
   const argv = options.dist ? [join(pkg, "dist", "cli.js"), ...args] : ["--conditions=source", "--import", "tsx", join(pkg, "src", "cli.ts"), ...args];
+  return runNode(argv, options);
+}
+
+/** Runs `node <argv>` in a child process (EBJDAT_BACKEND wasm unless set), watching it as {@link runCli} does. */
+export function runNode(argv: string[], options: RunCliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn(process.execPath, argv, { cwd: pkg, env: { ...process.env, EBJDAT_BACKEND: process.env.EBJDAT_BACKEND ?? "wasm", ...options.env } });

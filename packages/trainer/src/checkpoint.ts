@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSafetensors, writeSafetensors, type RawTensor } from "@ebjdat/formats";
 import { readJsonFile, versionCandidates, writeVersionedDirAsync, type RngState } from "@ebjdat/runtime";
@@ -24,6 +25,8 @@ export interface LoopState {
 export interface CheckpointContent {
   config: TrainConfig;
   state: LoopState;
+  /** SHA-256 of every other file of the checkpoint (path relative to its folder), checked on load. */
+  files?: Record<string, string>;
 }
 
 /** A checkpoint read from disk: the model, the optimiser state, the objective's tensors, the loop state, and which version folder held it. */
@@ -72,10 +75,33 @@ export async function saveCheckpoint(dir: string, model: WideResNet, optimizer: 
       await saveModel(model, join(tmp, MODEL_DIR), rb ? { replayBuffer: rb } : {});
       writeFileSync(join(tmp, OPTIMIZER_FILE), writeSafetensors(tensors, { optimizer: opt.name, step: String(opt.step) }));
       if (Object.keys(rest).length > 0) writeFileSync(join(tmp, OBJECTIVE_FILE), writeSafetensors(rest, { objective: "state" }));
-      writeFileSync(join(tmp, STATE_FILE), JSON.stringify(content, null, 2) + "\n");
+      writeFileSync(join(tmp, STATE_FILE), JSON.stringify({ ...content, files: fileHashes(tmp) }, null, 2) + "\n");
     });
   } finally {
     rb?.dispose();
+  }
+}
+
+const sha256 = (path: string): string => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+/** SHA-256 of every file under `folder` (but state.json), by relative path. */
+function fileHashes(folder: string, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(join(folder, prefix)).sort()) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (rel === STATE_FILE) continue;
+    if (statSync(join(folder, rel)).isDirectory()) Object.assign(out, fileHashes(folder, rel));
+    else out[rel] = sha256(join(folder, rel));
+  }
+  return out;
+}
+
+/** Checks the files of a checkpoint against the hashes in its state.json (checkpoints written before the hashes are taken as they are). */
+function verifyFiles(folder: string, content: CheckpointContent): void {
+  for (const [rel, hash] of Object.entries(content.files ?? {})) {
+    const path = join(folder, rel);
+    if (!existsSync(path)) throw new Error(`'${path}' is missing; expected the file written with this checkpoint (listed in ${STATE_FILE}).`);
+    if (sha256(path) !== hash) throw new Error(`'${path}' does not match the SHA-256 recorded in ${STATE_FILE} (damaged or replaced); expected the file written with this checkpoint.`);
   }
 }
 
@@ -96,6 +122,7 @@ export function readCheckpointState(folder: string): CheckpointContent {
 async function loadFolder(folder: string): Promise<LoadedCheckpoint> {
   if (!complete(folder)) throw new Error(`No complete checkpoint in '${folder}' (expected ${MODEL_DIR}/, ${OPTIMIZER_FILE} and ${STATE_FILE}).`);
   const content = readCheckpointState(folder);
+  verifyFiles(folder, content);
   const optPath = join(folder, OPTIMIZER_FILE);
   const { tensors, metadata } = readSafetensors(readFileSync(optPath), optPath);
   const slots: OptimizerState["slots"] = {};

@@ -138,6 +138,21 @@ describe("train: checkpoints on disk", () => {
     }
   });
 
+  it("detects a model or optimizer file replaced by bytes of the same size (SHA-256 in state.json) and falls back", async () => {
+    const ref = await uninterrupted();
+    for (const target of [join("model", "weights.bin"), "optimizer.safetensors"]) {
+      const out = tmp();
+      await train(config, { ...quiet, outDir: out, maxSteps: 2 });
+      const path = join(versionCandidates(join(out, "checkpoint"))[0]!, target);
+      const size = statSync(path).size;
+      writeFileSync(path, Buffer.from(Array.from({ length: size }, (_, i) => (i * 131 + 7) % 256)));
+      const warnings: string[] = [];
+      await train(config, { ...quiet, outDir: out, resume: true, onWarning: (m) => warnings.push(m) });
+      expect(warnings.join("\n")).toContain(`'${path}' does not match the SHA-256 recorded in state.json (damaged or replaced)`);
+      expect(await weights(out)).toEqual(ref.weights);
+    }
+  });
+
   it("names the damaged file and what was expected when no version can be read", async () => {
     const out = tmp();
     await train(config, { ...quiet, outDir: out, maxSteps: 1 });
