@@ -162,6 +162,58 @@ function timeless(path: string): string {
 
 const steps = (a: number[]): boolean => a.every((s, i) => s === i + 1);
 
+type Watch = NonNullable<Parameters<typeof runNode>[1]>["watch"];
+
+/** A process killed with SIGKILL at seeded moments until it has taken `kills` kills. */
+interface KillScenario {
+  name: string;
+  kills: number;
+  /** Starts (or continues) the work in `dir`. */
+  run: (dir: string, watch: Watch) => Promise<CliRun>;
+  /** Estimated milliseconds the work in `dir` still takes (start-up included): the kill moments are drawn in it. */
+  leftMs: (dir: string) => Promise<number>;
+  /** Checks every file after a kill; returns the finished units (steps, images), which must never go down. */
+  progress: (dir: string) => Promise<number>;
+  /** Checks a run that finished after its kills against the uninterrupted one. */
+  finished: (dir: string) => Promise<void>;
+}
+
+async function killCycles(k: KillScenario, base: string): Promise<{ kills: number; runs: number; moments: string }> {
+  let kills = 0;
+  let run = 0;
+  let dir = `${base}-1`;
+  let prev = 0;
+  const moments: number[] = [];
+  while (kills < k.kills) {
+    const ms = Math.round((0.05 + 0.65 * random()) * (await k.leftMs(dir)));
+    const r = await k.run(dir, after(ms, "SIGKILL"));
+    figures.cycles += 1;
+    if (r.code === 0) {
+      // finished before the kill: check it, and go on in a fresh folder
+      await k.finished(dir).catch((e: Error) => expect(false, `${k.name}: ${e.message}`));
+      run += 1;
+      dir = `${base}-${run + 1}`;
+      prev = 0;
+      continue;
+    }
+    kills += 1;
+    moments.push(ms);
+    figures.kills += 1;
+    await fault(`${k.name} kill -9 at ${ms} ms (kill ${kills})`, async () => {
+      const done = await k.progress(dir);
+      const ok = expect(r.signal === "SIGKILL" && done >= prev, `${k.name} kill -9 at ${ms} ms: ${done} finished >= ${prev} before (no completed work lost)`);
+      prev = Math.max(prev, done);
+      return ok;
+    });
+  }
+  const fin = await k.run(dir, undefined);
+  figures.cycles += 1;
+  expect(fin.code === 0, `${k.name} after kills finishes (${fin.err.trim().split("\n").at(-1)})`);
+  await k.finished(dir).catch((e: Error) => expect(false, `${k.name}: ${e.message}`));
+  moments.sort((p, q) => p - q);
+  return { kills, runs: run + 1, moments: `kills at ${moments[0]}-${moments.at(-1)} ms` };
+}
+
 // ---------------------------------------------------------------- scenarios
 
 async function main(): Promise<number> {
@@ -193,65 +245,11 @@ async function main(): Promise<number> {
     const evalMs = e0.ms;
     log(`references: train ${(trainMs / 1000).toFixed(1)} s (weights ${refHash.slice(0, 12)}), eval ${(evalMs / 1000).toFixed(1)} s`);
 
-    // ---- kill -9 during train, at seeded moments, until it finishes
-    {
-      const out = join(root, "train-kill");
-      let prev = -1;
-      let kills = 0;
-      for (let cycle = 0; cycle < 10; cycle++) {
-        const ms = Math.round((0.15 + 0.85 * random()) * trainMs);
-        const r = await cli(trainArgs(out, "--resume-or-start"), { watch: after(ms, "SIGKILL") });
-        figures.cycles += 1;
-        if (r.code === 0) break;
-        kills += 1;
-        figures.kills += 1;
-        await fault(`train kill -9 at ${ms} ms (cycle ${cycle + 1})`, async () => {
-          const { step } = await checkRunFolder(out);
-          const ok = expect(step >= prev, `train kill -9: checkpoint step ${step} >= ${prev} (no completed step lost)`);
-          prev = Math.max(prev, step);
-          return ok;
-        });
-      }
-      const fin = await cli(trainArgs(out, "--resume-or-start"));
-      figures.cycles += 1;
-      const { logSteps } = await checkRunFolder(out);
-      expect(fin.code === 0, `train after ${kills} kills finishes (${fin.err.trim().split("\n").at(-1)})`);
-      expect(logSteps.length === 24 && steps(logSteps), `train after kills: log.jsonl holds steps 1-24 once (${logSteps.join(",")})`);
-      expect((await weightsHash(join(out, "checkpoint", "model"))) === refHash, "train after kills: weights equal the uninterrupted run's");
-      log(`train: ${kills} kill -9 cycles, resumed to the reference weights`);
-    }
-
-    // ---- kill -9 during eval
-    {
-      const json = join(root, "eval-kill.json");
-      let prev = 0;
-      let kills = 0;
-      for (let cycle = 0; cycle < 6; cycle++) {
-        const ms = Math.round((0.2 + 0.8 * random()) * evalMs);
-        const r = await cli(evalArgs(json), { watch: after(ms, "SIGKILL") });
-        figures.cycles += 1;
-        if (r.code === 0) break;
-        kills += 1;
-        figures.kills += 1;
-        await fault(`eval kill -9 at ${ms} ms (cycle ${cycle + 1})`, async () => {
-          const f = checkEvalFile(json);
-          const done = f?.done ?? 0;
-          const ok = expect(done >= prev, `eval kill -9: ${done} images done >= ${prev} (no finished image lost)`);
-          prev = Math.max(prev, done);
-          if (existsSync(`${json}.lock`)) figures.filesChecked += 1;
-          return ok;
-        });
-      }
-      const fin = await cli(evalArgs(json));
-      figures.cycles += 1;
-      expect(fin.code === 0, `eval after ${kills} kills finishes (${fin.err.trim().split("\n").at(-1)})`);
-      checkEvalFile(json);
-      expect(timeless(json) === timeless(evalRef), "eval after kills: the results file equals the uninterrupted run's");
-      expect(!existsSync(`${json}.lock`), "eval: no lock left after a finished run");
-      log(`eval: ${kills} kill -9 cycles, resumed to the reference results`);
-    }
-
-    // ---- kill -9 of a bench job process
+    // ---- kill -9 at seeded moments of train, eval and a bench job: each run is killed until it
+    // has taken its share of kills (a run that finishes first is checked and a fresh one started)
+    const startupMs = (await cli(["info"])).ms;
+    const benchStartupMs = (await bench(["--help"])).ms + startupMs;
+    const stepMs = Math.max(20, (trainMs - startupMs) / 24);
     const jobFile = (dir: string): string => {
       const file = join(dir, "job.json");
       mkdirSync(dir, { recursive: true });
@@ -259,36 +257,53 @@ async function main(): Promise<number> {
       writeFileSync(file, JSON.stringify({ job: { kind: "train", id: "faults/train", dir, config: resolved, key: "faults", estimate: 1 }, dataDir }));
       return file;
     };
-    {
-      const dir = join(root, "bench-job");
-      const file = jobFile(dir);
-      let prev = -1;
-      let kills = 0;
-      let benchMs = trainMs + 1000;
-      for (let cycle = 0; cycle < 6; cycle++) {
-        const ms = Math.round((0.2 + 0.8 * random()) * benchMs);
-        const r = await bench(["--run-job", file], { watch: after(ms, "SIGKILL") });
-        figures.cycles += 1;
-        if (r.code === 0) break;
-        kills += 1;
-        figures.kills += 1;
-        await fault(`bench job kill -9 at ${ms} ms (cycle ${cycle + 1})`, async () => {
-          const { step } = await checkRunFolder(join(dir, "run"));
-          if (existsSync(join(dir, "job.lock"))) figures.filesChecked += 1;
-          const ok = expect(step >= prev, `bench job kill -9: checkpoint step ${step} >= ${prev}`);
-          prev = Math.max(prev, step);
-          return ok;
-        });
-        benchMs = Math.max(benchMs, r.ms);
-      }
-      const fin = await bench(["--run-job", file]);
-      figures.cycles += 1;
-      expect(fin.code === 0, `bench job after ${kills} kills finishes (${fin.err.trim().split("\n").at(-1)})`);
-      checkJson(join(dir, "done.json"), "a finished job's result");
-      const { logSteps } = await checkRunFolder(join(dir, "run"));
-      expect(steps(logSteps) && logSteps.length === 24, "bench job after kills: log holds steps 1-24 once");
-      expect((await weightsHash(join(dir, "run", "checkpoint", "model"))) === refHash, "bench job after kills: weights equal the uninterrupted run's");
-      log(`bench job: ${kills} kill -9 cycles, resumed to the reference weights`);
+    const trainKills: KillScenario = {
+      name: "train",
+      kills: 10,
+      run: (dir, watch) => cli(trainArgs(dir, "--resume-or-start"), { watch }),
+      leftMs: async (dir) => startupMs + (24 - Math.max(0, existsSync(dir) ? (await checkRunFolder(dir)).step : 0)) * stepMs,
+      progress: async (dir) => Math.max(0, (await checkRunFolder(dir)).step),
+      finished: async (dir) => {
+        const { logSteps } = await checkRunFolder(dir);
+        expect(logSteps.length === 24 && steps(logSteps), `train after kills: log.jsonl holds steps 1-24 once (${logSteps.join(",")})`);
+        checkJson(join(dir, "result.json"), "the result of a finished run");
+        expect((await weightsHash(join(dir, "checkpoint", "model"))) === refHash, "train after kills: weights equal the uninterrupted run's");
+      },
+    };
+    const evalKills: KillScenario = {
+      name: "eval",
+      kills: 6,
+      run: (dir, watch) => cli(evalArgs(join(dir, "results.json")), { watch }),
+      leftMs: async (dir) => startupMs + ((64 - (checkEvalFile(join(dir, "results.json"))?.done ?? 0)) / 64) * Math.max(500, evalMs - startupMs),
+      progress: async (dir) => {
+        if (existsSync(join(dir, "results.json.lock"))) figures.filesChecked += 1;
+        return checkEvalFile(join(dir, "results.json"))?.done ?? 0;
+      },
+      finished: async (dir) => {
+        checkEvalFile(join(dir, "results.json"));
+        expect(timeless(join(dir, "results.json")) === timeless(evalRef), "eval after kills: the results file equals the uninterrupted run's");
+        expect(!existsSync(join(dir, "results.json.lock")), "eval: no lock left after a finished run");
+      },
+    };
+    const benchKills: KillScenario = {
+      name: "bench job",
+      kills: 6,
+      run: (dir, watch) => bench(["--run-job", existsSync(join(dir, "job.json")) ? join(dir, "job.json") : jobFile(dir)], { watch }),
+      leftMs: async (dir) => benchStartupMs + (24 - Math.max(0, existsSync(join(dir, "run")) ? (await checkRunFolder(join(dir, "run"))).step : 0)) * stepMs,
+      progress: async (dir) => {
+        if (existsSync(join(dir, "job.lock"))) figures.filesChecked += 1;
+        return Math.max(0, (await checkRunFolder(join(dir, "run"))).step);
+      },
+      finished: async (dir) => {
+        checkJson(join(dir, "done.json"), "a finished job's result");
+        const { logSteps } = await checkRunFolder(join(dir, "run"));
+        expect(steps(logSteps) && logSteps.length === 24, "bench job after kills: log holds steps 1-24 once");
+        expect((await weightsHash(join(dir, "run", "checkpoint", "model"))) === refHash, "bench job after kills: weights equal the uninterrupted run's");
+      },
+    };
+    for (const k of [trainKills, evalKills, benchKills]) {
+      const r = await killCycles(k, join(root, `kill-${k.name.replace(/ /g, "-")}`));
+      log(`${k.name}: ${r.kills} kill -9 cycles over ${r.runs} run(s) (${r.moments}), each resumed to the uninterrupted result`);
     }
 
     // ---- SIGINT, SIGTERM and a second Ctrl-C
