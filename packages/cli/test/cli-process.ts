@@ -21,8 +21,8 @@ export interface RunCliOptions {
   /** Run `dist/cli.js` (after a build) instead of the TypeScript sources through tsx. */
   dist?: boolean;
   env?: Record<string, string | undefined>;
-  /** Polled every `every` ms (default 20) while the child runs; may signal it. */
-  watch?: (child: ChildProcess, elapsedMs: number) => void;
+  /** Polled every `every` ms (default 20) while the child runs, with its stderr so far; may signal it. */
+  watch?: (child: ChildProcess, elapsedMs: number, stderr: string) => void;
   every?: number;
 }
 
@@ -50,7 +50,7 @@ export function runNode(argv: string[], options: RunCliOptions = {}): Promise<Cl
       signalledAt ??= Date.now();
       return kill(s);
     };
-    const timer = options.watch ? setInterval(() => options.watch!(child, Date.now() - started), options.every ?? 20) : undefined;
+    const timer = options.watch ? setInterval(() => options.watch!(child, Date.now() - started, err), options.every ?? 20) : undefined;
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (timer) clearInterval(timer);

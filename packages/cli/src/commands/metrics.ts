@@ -150,12 +150,19 @@ export const metricsCommand = defineCommand(
       const full = await datasetFrom(values, "real", realSpec);
       real = subset(full, Array.from({ length: Math.min(n ?? full.n, full.n) }, (_, i) => i));
     }
-    const backend = await backendFrom(values);
-    const fake = await loadFake(fakePath, n);
-    let featureModel: Awaited<ReturnType<typeof loadModel>>["model"] | undefined;
-    const bar = new ProgressBar("metrics");
     const stop = new AbortController();
     const release = onInterrupt(stop, "metrics: stopping after the current batch (Ctrl-C again to quit at once)");
+    let backend;
+    let fake;
+    try {
+      backend = await backendFrom(values);
+      fake = await loadFake(fakePath, n);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    let featureModel: Awaited<ReturnType<typeof loadModel>>["model"] | undefined;
+    const bar = new ProgressBar("metrics");
     let stage = "";
     try {
       if (featurePath) featureModel = (await loadModel(featurePath)).model;

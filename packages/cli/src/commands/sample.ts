@@ -74,10 +74,21 @@ export const sampleCommand = defineCommand(
     if (saveSamples !== undefined && !/\.safetensors$/i.test(saveSamples)) throw new UsageError(`--save-samples must end in .safetensors (read by ebjdat metrics --fake), got '${saveSamples}'.`);
     const saveBuffer = str(values, "save-buffer");
 
-    const backend = await backendFrom(values);
-    const { model, replayBuffer } = await loadModel(modelPath);
+    const stop = new AbortController();
+    const release = onInterrupt(stop, "sample: stopping after the current batch of chains (Ctrl-C again to quit at once)");
+    let backend;
+    let loaded;
+    try {
+      backend = await backendFrom(values);
+      loaded = await loadModel(modelPath);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const { model, replayBuffer } = loaded;
     const K = model.config.numClasses;
     if (cls !== undefined && cls >= K) {
+      release();
       model.dispose();
       replayBuffer?.dispose();
       throw new UsageError(`--class ${cls} is out of range: the model has ${K} classes (0-${K - 1}).`);
@@ -88,16 +99,13 @@ export const sampleCommand = defineCommand(
       classLabel = gridLabels(K, perClass);
       n = classLabel.length;
     }
-    let buffer: ReplayBuffer | undefined;
-    if (bufferPath) buffer = loadReplayBuffer(bufferPath);
-    else if (replayBuffer) buffer = ReplayBuffer.fromTensor(replayBuffer, { numClasses: K });
-    replayBuffer?.dispose();
-
     const bar = new ProgressBar(`sample ${sampler}`);
-    const stop = new AbortController();
-    const release = onInterrupt(stop, "sample: stopping after the current batch of chains (Ctrl-C again to quit at once)");
     let drawn = 0;
     try {
+      let buffer: ReplayBuffer | undefined;
+      if (bufferPath) buffer = loadReplayBuffer(bufferPath);
+      else if (replayBuffer) buffer = ReplayBuffer.fromTensor(replayBuffer, { numClasses: K });
+      replayBuffer?.dispose();
       const result = await sample((x, mode) => model.netLogits(x, mode), {
         n,
         sampler,

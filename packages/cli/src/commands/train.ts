@@ -77,12 +77,12 @@ export const trainCommand = defineCommand(
     if (values.resume === true && !hasCheckpoint(join(out, "checkpoint"))) {
       throw new UsageError(`--resume: '${out}' holds no checkpoint (expected ${join(out, "checkpoint")}). Check --out, or pass --resume-or-start to start a new run there when there is none.`);
     }
-    const backend = await backendFrom(values);
-    const bar = new ProgressBar(`train ${config.method}`);
     const controller = new AbortController();
     const release = onInterrupt(controller, "finishing the current step and saving a checkpoint (Ctrl-C again to quit at once)");
     const dataDir = str(values, "data-dir");
     try {
+      const backend = await backendFrom(values);
+      const bar = new ProgressBar(`train ${config.method}`);
       const result = await train(config, {
         outDir: out,
         resume: values.resume === true ? true : values["resume-or-start"] === true ? "or-start" : false,
