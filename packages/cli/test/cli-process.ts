@@ -59,3 +59,19 @@ export function runNode(argv: string[], options: RunCliOptions = {}): Promise<Cl
     });
   });
 }
+
+/**
+ * A `watch` that sends `signal` once, `delayMs` after the child printed its backend line (the
+ * commands install their interrupt handler before starting the backend, so it is in place).
+ */
+export function signalAfterBackend(signal: NodeJS.Signals, delayMs: number): NonNullable<RunCliOptions["watch"]> {
+  let readyAt: number | undefined;
+  let sent = false;
+  return (child, ms, err) => {
+    if (err.includes("ebjdat: backend")) readyAt ??= ms;
+    if (!sent && readyAt !== undefined && ms > readyAt + delayMs) {
+      sent = true;
+      child.kill(signal);
+    }
+  };
+}

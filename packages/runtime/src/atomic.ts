@@ -86,10 +86,9 @@ export function writeDirAtomic(dir: string, fill: (tmpDir: string) => void): voi
   swapInDir(tmp, dir);
 }
 
-/** `writeDirAtomic` with an asynchronous `fill`. */
-export async function writeDirAtomicAsync(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  mkdirSync(dirname(dir), { recursive: true });
-  const tmp = tempPathFor(dir);
+/** A temporary folder beside `path` filled by `fill` (removed again when `fill` throws). */
+async function filledTemp(path: string, fill: (tmpDir: string) => Promise<void>): Promise<string> {
+  const tmp = tempPathFor(path);
   mkdirSync(tmp, { recursive: true });
   try {
     await fill(tmp);
@@ -97,7 +96,13 @@ export async function writeDirAtomicAsync(dir: string, fill: (tmpDir: string) =>
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  swapInDir(tmp, dir);
+  return tmp;
+}
+
+/** `writeDirAtomic` with an asynchronous `fill`. */
+export async function writeDirAtomicAsync(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  mkdirSync(dirname(dir), { recursive: true });
+  swapInDir(await filledTemp(dir, fill), dir);
 }
 
 /** The pointer file of a versioned directory: the name of the current version, written last. */
@@ -167,15 +172,7 @@ export async function writeVersionedDirAsync(path: string, version: string, fill
   for (let i = 1; name === current; i++) name = `${version}.${i}`;
   const target = join(store, name);
   rmSync(target, { recursive: true, force: true }); // a leftover of a killed writer, never the current version
-  const tmp = tempPathFor(target);
-  mkdirSync(tmp, { recursive: true });
-  try {
-    await fill(tmp);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  renameSync(tmp, target);
+  renameSync(await filledTemp(target, fill), target);
   writeFileAtomic(join(store, LATEST_FILE), name + "\n");
   let previous = current;
   if (isRealDir(path)) {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { saveSafetensorsFile } from "@ebjdat/formats";
 import { sharedPath } from "@ebjdat/testing";
 import { main } from "../main";
-import { runCli } from "../../test/cli-process";
+import { runCli, signalAfterBackend } from "../../test/cli-process";
 
 const root = mkdtempSync(join(tmpdir(), "ebjdat-cli-metrics-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -60,17 +60,8 @@ describe("ebjdat sample → metrics", () => {
   it("Ctrl-C stops between batches: exit 130, says nothing was written", async () => {
     const fake = sampleFile(join(root, "many.safetensors"), 1000);
     const json = join(root, "int.json");
-    let sent = false;
-    let readyAt: number | undefined;
     const r = await runCli(["metrics", "--real", "cifar10-exact-test", ...data, "--fake", fake, "--metrics", "fd-wrn,kid-wrn", "--feature-model", model, "--batch", "20", "--json", json], {
-      watch: (child, ms, err) => {
-        // the handler is installed before the backend line; a second later the work runs
-        const at = err.includes("ebjdat: backend") ? (readyAt ??= ms) : undefined;
-        if (!sent && at !== undefined && ms > at + 1000) {
-          sent = true;
-          child.kill("SIGINT");
-        }
-      },
+      watch: signalAfterBackend("SIGINT", 1000),
     });
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(/interrupted by SIGINT during (real|fake) images: nothing written/);

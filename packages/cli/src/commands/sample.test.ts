@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sharedPath } from "@ebjdat/testing";
-import { runCli } from "../../test/cli-process";
+import { runCli, signalAfterBackend } from "../../test/cli-process";
 
 const root = mkdtempSync(join(tmpdir(), "ebjdat-cli-sample-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -12,17 +12,8 @@ describe("ebjdat sample interrupts", () => {
   it("SIGTERM stops between batches of chains: exit 143, says nothing was written", async () => {
     const out = join(root, "grid.png");
     const samples = join(root, "s.safetensors");
-    let sent = false;
-    let readyAt: number | undefined;
     const r = await runCli(["sample", "--model", sharedPath("vectors", "models", "ccf_checkpoint_wrn10_1_bn.pt"), "--n", "256", "--steps", "40", "--out", out, "--save-samples", samples], {
-      watch: (child, ms, err) => {
-        // the handler is installed before the backend line; a second later the work runs
-        const at = err.includes("ebjdat: backend") ? (readyAt ??= ms) : undefined;
-        if (!sent && at !== undefined && ms > at + 1000) {
-          sent = true;
-          child.kill("SIGTERM");
-        }
-      },
+      watch: signalAfterBackend("SIGTERM", 1000),
     });
     expect(r.code, r.err).toBe(143);
     expect(r.err).toMatch(/interrupted by SIGTERM after \d+\/256 samples: nothing written \(.*grid\.png, .*s\.safetensors are written at the end\)/);
