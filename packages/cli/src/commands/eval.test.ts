@@ -54,6 +54,8 @@ describe("ebjdat eval end to end", () => {
     expect(a.err).not.toMatch(/Error/);
     expect(a.code).toBe(0);
     expect(a.out).toMatch(/pgd10 at eps 0\.03137 \(linf, standard protocol\) on 48 images/);
+    // a time estimate once the first chunk is done
+    expect(a.err).toMatch(/eval: 8 images took \d+ (s|min); about \d+ (s|min) for the 40 images left/);
     const full = JSON.parse(readFileSync(whole, "utf8")) as EvaluationFile;
     expect(full.complete).toBe(true);
     expect(full.outcome).toHaveLength(48);
