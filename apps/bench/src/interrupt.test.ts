@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadModel } from "@ebjdat/models";
 import { initBackend } from "@ebjdat/runtime";
-import { sharedPath } from "@ebjdat/testing";
 import { readLog, train } from "@ebjdat/trainer";
 import { readDone } from "./cache";
 import { runJob, type TrainDone } from "./jobs";
@@ -15,7 +14,8 @@ import { SCALES } from "./scales";
 
 const root = mkdtempSync(join(tmpdir(), "bench-interrupt-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const dataDir = sharedPath("data");
+// the data folder of every bench test: EBJDAT_DATA, else ../shared/data beside the repository
+const dataDir = process.env.EBJDAT_DATA;
 
 function trainJob(cacheRoot: string): TrainJob {
   const jobs = buildPlan({ scale: SCALES.smoke, cacheRoot, codeVersion: "t", seeds: 1, rows: ["standard"], data: [{ dataset: "cifar10", train: "cifar10-train-balanced", test: "cifar10-exact-test" }] });
@@ -37,7 +37,7 @@ describe("bench interruption", () => {
     const stop = new AbortController();
     const first = await runJobs([job], {
       concurrency: 1,
-      dataDir,
+      ...(dataDir ? { dataDir } : {}),
       signal: stop.signal,
       log: (l) => {
         lines.push(l);
@@ -52,14 +52,14 @@ describe("bench interruption", () => {
     expect(readDone(job.dir)).toBeUndefined();
     expect(existsSync(join(job.dir, "job.lock"))).toBe(false);
 
-    const second = await runJobs([job], { concurrency: 1, dataDir, log: () => {} });
+    const second = await runJobs([job], { concurrency: 1, ...(dataDir ? { dataDir } : {}), log: () => {} });
     const done = second.get(job.id)!;
     expect(done.ok).toBe(true);
     expect((readDone<TrainDone>(job.dir)!.result.steps)).toBe(3);
     expect(readLog(join(job.dir, "run")).map((r) => r.step)).toEqual([1, 2, 3]);
 
     const ref = join(root, "reference");
-    await train(job.config, { outDir: ref, dataDir, onWarning: () => {} });
+    await train(job.config, { outDir: ref, ...(dataDir ? { dataDir } : {}), onWarning: () => {} });
     expect(await weights(join(job.dir, "run"))).toEqual(await weights(ref));
   }, 300_000);
 
@@ -69,7 +69,7 @@ describe("bench interruption", () => {
     const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
     try {
       writeFileSync(join(job.dir, "job.lock"), JSON.stringify({ pid: other.pid, host: hostname(), startedAt: "2026-01-01T00:00:00.000Z", command: "bench --run-job" }));
-      await expect(runJob(job, dataDir)).rejects.toThrow(new RegExp(`bench job 'train cifar10/standard/seed1' .* is in use by pid ${other.pid}`));
+      await expect(runJob(job, undefined)).rejects.toThrow(new RegExp(`bench job 'train cifar10/standard/seed1' .* is in use by pid ${other.pid}`));
     } finally {
       other.kill("SIGKILL");
     }
