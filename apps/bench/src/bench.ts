@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { listAvailableDatasets } from "@ebjdat/data";
-import { initBackend, writeDirAtomicAsync, writeFileAtomic } from "@ebjdat/runtime";
+import { acquireLock, initBackend, writeDirAtomicAsync, writeFileAtomic } from "@ebjdat/runtime";
 import { clearJob, readDone } from "./cache";
 import type { EvalDone, TrainDone } from "./jobs";
 import { buildPlan, type DataChoice, type Job } from "./plan";
@@ -33,6 +33,8 @@ export interface BenchOptions {
   /** Run nothing: write the report from the jobs already finished (the others show as not run). */
   reportOnly?: boolean;
   log: (line: string) => void;
+  /** Stops the run (SIGINT / SIGTERM): running jobs save their progress, no report is written; runBench then resolves to undefined. */
+  signal?: AbortSignal;
 }
 
 /** Versions of the @ebjdat packages the bench composes: the code version in every cache key. */
@@ -108,10 +110,23 @@ export async function runBench(o: BenchOptions): Promise<BenchResults | undefine
     for (const j of jobs) o.log(`  ${j.id}  ~${hms(j.estimate)}  ${j.dir}`);
     return undefined;
   }
-  if (o.force) for (const j of jobs) clearJob(j.dir);
-
-  const backend = await initBackend({ quiet: true });
-  const outcomes = o.reportOnly ? cachedOutcomes(jobs) : await runJobs(jobs, { concurrency: o.concurrency, ...(o.dataDir ? { dataDir: o.dataDir } : {}), log: o.log });
+  // one bench per cache: a second one would run (or, with --force, delete) the same jobs
+  const lock = o.reportOnly ? undefined : acquireLock(join(o.cacheRoot, "bench.lock"), { what: `the bench cache '${o.cacheRoot}'`, onWarning: o.log });
+  let backend: Awaited<ReturnType<typeof initBackend>>;
+  let outcomes: Map<string, JobOutcome>;
+  try {
+    if (o.force) for (const j of jobs) clearJob(j.dir);
+    backend = await initBackend({ quiet: true });
+    outcomes = o.reportOnly ? cachedOutcomes(jobs) : await runJobs(jobs, { concurrency: o.concurrency, ...(o.dataDir ? { dataDir: o.dataDir } : {}), log: o.log, ...(o.signal ? { signal: o.signal } : {}) });
+  } finally {
+    lock?.release();
+  }
+  if (o.signal?.aborted) {
+    const finished = [...outcomes.values()].filter((x) => x.ok).length;
+    const stopped = [...outcomes.values()].filter((x) => !x.ok && x.interrupted && x.error !== "not started (interrupted)").length;
+    o.log(`interrupted by ${String(o.signal.reason)}: ${finished}/${jobs.length} jobs finished (cached in ${o.cacheRoot}); ${stopped} stopped with their progress saved; no report written. Rerun the same command to continue.`);
+    return undefined;
+  }
 
   const models: ModelOutcome[] = [];
   for (const j of jobs.filter((x) => x.kind === "eval")) {

@@ -106,11 +106,12 @@ async function protocolNumbers(
   s: EvalSettings,
   dir: string,
   onStage: EvalProgress,
+  signal: AbortSignal | undefined,
 ): Promise<{ numbers: ProtocolNumbers; energyClean: number[]; energyAdv: number[] }> {
   const steps = s.sizes.pgdSteps;
   // the authors' eval scripts add their σ once per image, with no clamp (spec 7.9)
   const common: EvaluationSettings = { protocol, seed: s.seed, batchSize: 100, ...(protocol === "paper" && s.paperSigma > 0 ? { noiseSigma: modelEps(s.paperSigma) } : {}) };
-  const quiet = { onWarning: () => {} };
+  const quiet = { onWarning: () => {}, ...(signal ? { signal } : {}) };
   onStage(`${protocol} PGD-${steps}`);
   const pgd = await evaluate(model, ds, { ...common, attack: `pgd${steps}`, range: [0, Math.min(s.sizes.pgd, ds.n)], energyGap: true }, { ...quiet, resultsPath: partFile(dir, protocol, "pgd") });
   onStage(`${protocol} AutoAttack`);
@@ -144,9 +145,10 @@ async function protocolNumbers(
  * standard and the paper protocol (spec 7.6, 7.9), the Table 1 energy-gap statistic d_i =
  * E(x_adv,i) − E(x_i) (spec 1.1), energies of clean / adversarial / generated samples (Figure 2),
  * generation metrics and a class-conditional sample grid for the JEM family (Table 5, Figure 4).
- * Every stage is cached in `dir/parts/`, so an interrupted evaluation resumes.
+ * Every stage is cached in `dir/parts/`, so an interrupted evaluation resumes; `signal` stops the
+ * attacks between chunks (EvaluationInterrupted, the finished chunks saved).
  */
-export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalProgress = () => {}): Promise<EvalResult> {
+export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalProgress = () => {}, signal?: AbortSignal): Promise<EvalResult> {
   const seconds: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
@@ -179,8 +181,8 @@ export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalP
         return { accuracy: pred.filter((p, i) => p === y[i]).length / y.length, n: y.length, ece };
       }),
     );
-    const std = await timed("standard", () => protocolNumbers("standard", evaluated, ds, s, dir, onStage));
-    const pap = await timed("paper", () => protocolNumbers("paper", evaluated, ds, s, dir, onStage));
+    const std = await timed("standard", () => protocolNumbers("standard", evaluated, ds, s, dir, onStage, signal));
+    const pap = await timed("paper", () => protocolNumbers("paper", evaluated, ds, s, dir, onStage, signal));
 
     onStage("generated samples");
     const gen = await timed("generated", () => generatedImages(model, replayBuffer, s));

@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { hasCheckpoint, readLog, train, type TrainResult } from "@ebjdat/trainer";
-import { initBackend } from "@ebjdat/runtime";
+import { readLog, train, type TrainResult } from "@ebjdat/trainer";
+import { EvaluationInterrupted } from "@ebjdat/evaluation";
+import { acquireLock, initBackend } from "@ebjdat/runtime";
 import { readDone, writeDone } from "./cache";
 import { evaluateModel, type EvalResult } from "./evaluate";
 import type { Job } from "./plan";
@@ -23,22 +23,47 @@ export type EvalDone = EvalResult;
 /** Progress of one job (stage text, optional fraction). */
 export type JobProgress = (stage: string, fraction?: number) => void;
 
+/** A job stopped by a signal; what it finished is saved (training checkpoint, evaluation chunks) and a rerun continues it. */
+export class JobInterrupted extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly reason: string,
+    saved: string,
+  ) {
+    super(`${jobId}: interrupted by ${reason}; ${saved}`);
+    this.name = "JobInterrupted";
+  }
+}
+
 /**
  * Runs one job in this process and records its result in `job.dir/done.json`. A training job
- * resumes from its last checkpoint; an evaluation job from its last finished stage.
+ * resumes from its last checkpoint; an evaluation job from its last finished chunk. One process
+ * per job folder (`job.lock`). `signal` stops it at the next step or chunk with its progress
+ * saved (JobInterrupted).
  */
-export async function runJob(job: Job, dataDir: string | undefined, onProgress: JobProgress = () => {}): Promise<TrainDone | EvalDone> {
+export async function runJob(job: Job, dataDir: string | undefined, onProgress: JobProgress = () => {}, signal?: AbortSignal): Promise<TrainDone | EvalDone> {
   const done = readDone<TrainDone | EvalDone>(job.dir);
   if (done) return done;
+  const lock = acquireLock(join(job.dir, "job.lock"), { what: `bench job '${job.id}' (${job.dir})`, onWarning: (m) => process.stderr.write(`${m}\n`) });
+  try {
+    return await runLocked(job, dataDir, onProgress, signal);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(job: Job, dataDir: string | undefined, onProgress: JobProgress, signal: AbortSignal | undefined): Promise<TrainDone | EvalDone> {
   if (job.kind === "train") {
     const outDir = join(job.dir, "run");
-    const resume = existsSync(outDir) && hasCheckpoint(join(outDir, "checkpoint"));
     const result = await train(job.config, {
       outDir,
-      resume,
+      resume: "or-start",
       ...(dataDir ? { dataDir } : {}),
+      ...(signal ? { signal } : {}),
+      onWarning: (m) => process.stderr.write(`${m}\n`),
       onProgress: (p) => onProgress(`step ${p.done}/${p.total ?? "?"}`, p.total ? p.done / p.total : undefined),
     });
+    if (result.interrupted !== undefined) throw new JobInterrupted(job.id, result.interrupted, `checkpoint saved at step ${result.steps}/${result.totalSteps}`);
     if (!result.finished) throw new Error(`${job.id} stopped before the end (${result.steps}/${result.totalSteps} steps).`);
     const log = readLog(outDir);
     const steps = log.filter((r) => r.event === undefined);
@@ -54,7 +79,12 @@ export async function runJob(job: Job, dataDir: string | undefined, onProgress: 
     return out;
   }
   await initBackend({ quiet: true });
-  const r = await evaluateModel(job.settings, job.dir, (stage) => onProgress(stage));
-  writeDone(job.dir, r);
-  return r;
+  try {
+    const r = await evaluateModel(job.settings, job.dir, (stage) => onProgress(stage), signal);
+    writeDone(job.dir, r);
+    return r;
+  } catch (e) {
+    if (e instanceof EvaluationInterrupted) throw new JobInterrupted(job.id, String(signal?.reason ?? "a signal"), `${e.done}/${e.total} images of the current part saved`);
+    throw e;
+  }
 }

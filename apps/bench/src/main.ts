@@ -37,16 +37,15 @@ usage: pnpm bench [-- options]   (or: node apps/bench/dist/main.js [options])
   --report-only              run nothing; write the report from the finished jobs
 
 Exit status: 0 when every model was evaluated, 1 when some job failed (the report is still
-written and names the failures), 2 for bad options.
+written and names the failures), 2 for bad options, 130 / 143 when Ctrl-C / SIGTERM stopped it
+(running jobs save their progress at their next step or chunk, a second signal quits at once;
+rerun the same command to continue). One bench per cache folder at a time (bench.lock).
   --yes                      start a paper-scale run
   --help
 `;
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === "--run-job") {
-    await jobWorker(argv[1]!);
-    return 0;
-  }
+  if (argv[0] === "--run-job") return jobWorker(argv[1]!);
   let a;
   try {
     a = parseArgs({
@@ -117,6 +116,18 @@ async function main(argv: string[]): Promise<number> {
     await runBench({ scale, outDir, cacheRoot, seeds, concurrency: jobs, dryRun: true, log: (l) => process.stdout.write(l + "\n"), ...(v["data-dir"] ? { dataDir: v["data-dir"] } : {}), ...(rows ? { rows } : {}), ...(Object.keys(checkpoints).length ? { checkpoints } : {}) }).catch((e: Error) => process.stderr.write(`bench: ${e.message}\n`));
     return usage("the paper scale trains WRN-28-10 with the official schedules (GPU days); rerun with --yes to start it, or evaluate given checkpoints with --checkpoint.");
   }
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const code = signal === "SIGTERM" ? 143 : 130;
+    if (stop.signal.aborted) {
+      process.stderr.write(`\n${signal} again: exiting now (finished jobs and saved progress are kept)\n`);
+      process.exit(code);
+    }
+    process.stderr.write(`\n${signal}: bench: no new job starts; running jobs stop at their next step or chunk with their progress saved (${signal} again to quit at once)\n`);
+    stop.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     const results = await runBench({
       scale,
@@ -134,12 +145,17 @@ async function main(argv: string[]): Promise<number> {
       ...(v.force ? { force: true } : {}),
       ...(v["dry-run"] ? { dryRun: true } : {}),
       ...(v["report-only"] ? { reportOnly: true } : {}),
+      signal: stop.signal,
     });
+    if (stop.signal.aborted) return stop.signal.reason === "SIGTERM" ? 143 : 130;
     // a model without numbers makes the run fail (the report is written all the same)
     return results && results.models.some((m) => m.error) ? 1 : 0;
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     return 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 }
 

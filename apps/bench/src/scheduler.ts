@@ -1,12 +1,12 @@
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { writeJsonAtomic } from "@ebjdat/runtime";
 import { join } from "node:path";
 import { readDone } from "./cache";
-import { runJob, type EvalDone, type TrainDone } from "./jobs";
+import { JobInterrupted, runJob, type EvalDone, type TrainDone } from "./jobs";
 import type { Job } from "./plan";
 
 /** How a job ended. */
-export type JobOutcome = { ok: true; result: TrainDone | EvalDone; cached: boolean; seconds: number } | { ok: false; error: string };
+export type JobOutcome = { ok: true; result: TrainDone | EvalDone; cached: boolean; seconds: number } | { ok: false; error: string; interrupted?: boolean };
 
 /** Options of {@link runJobs}. */
 export interface SchedulerOptions {
@@ -17,6 +17,17 @@ export interface SchedulerOptions {
   log: (line: string) => void;
   /** The script to fork for a job (default: this process's entry, with `--run-job`). */
   workerScript?: string;
+  /**
+   * Stops the run: no job starts any more, and running jobs stop at their next step or chunk with
+   * their progress saved (a job process is told through its IPC channel, so a signal that reached
+   * only this process stops it too). Their outcomes say `interrupted`.
+   */
+  signal?: AbortSignal;
+}
+
+/** The exit status a job process uses when a signal stopped it (128 + the signal's number). */
+function interruptedStatus(reason: unknown): number {
+  return reason === "SIGTERM" ? 143 : 130;
 }
 
 function hms(s: number): string {
@@ -27,12 +38,13 @@ function hms(s: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(sec).padStart(2, "0")}s` : `${sec}s`;
 }
 
-/** Runs one job in a child process (`<script> --run-job <file>`), relaying its stage messages. */
-function runInChild(job: Job, opts: SchedulerOptions, onStage: (s: string) => void): Promise<TrainDone | EvalDone> {
+/** Runs one job in a child process (`<script> --run-job <file>`), relaying its stage messages; `children` holds it while it runs. */
+function runInChild(job: Job, opts: SchedulerOptions, onStage: (s: string) => void, children: Map<string, ChildProcess>): Promise<TrainDone | EvalDone> {
   const file = join(job.dir, "job.json");
   writeJsonAtomic(file, { job, dataDir: opts.dataDir });
   return new Promise((resolvePromise, reject) => {
     const child = fork(opts.workerScript ?? process.argv[1]!, ["--run-job", file], { stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: process.execArgv });
+    children.set(job.id, child);
     let stderr = "";
     child.stderr?.on("data", (b: Buffer) => {
       stderr = (stderr + b.toString()).slice(-4000);
@@ -40,24 +52,65 @@ function runInChild(job: Job, opts: SchedulerOptions, onStage: (s: string) => vo
     child.on("message", (m: { stage?: string }) => {
       if (m.stage) onStage(m.stage);
     });
-    child.on("exit", (code) => {
+    child.on("exit", (code, signal) => {
+      children.delete(job.id);
       const done = readDone<TrainDone | EvalDone>(job.dir);
       if (code === 0 && done) resolvePromise(done);
-      else reject(new Error(`exit ${code}: ${stderr.trim().split("\n").filter((l) => !/^\s+at /.test(l)).slice(-6).join(" | ") || "no output"}`));
+      else if (code === 130 || code === 143 || signal === "SIGINT" || signal === "SIGTERM") {
+        const reason = code === 143 || signal === "SIGTERM" ? "SIGTERM" : "SIGINT";
+        const said = stderr.trim().split("\n").filter((l) => l.includes("interrupted by")).at(-1);
+        reject(new JobInterrupted(job.id, reason, said ? said.replace(/^.*interrupted by \S+; /, "") : "its finished steps or chunks are saved"));
+      } else reject(new Error(`exit ${code}: ${stderr.trim().split("\n").filter((l) => !/^\s+at /.test(l)).slice(-6).join(" | ") || "no output"}`));
     });
   });
 }
 
-/** Entry of a forked job process: runs the job in `file` and reports stages to the parent. */
-export async function jobWorker(file: string): Promise<void> {
-  const { readFileSync } = await import("node:fs");
-  const { job, dataDir } = JSON.parse(readFileSync(file, "utf8")) as { job: Job; dataDir?: string };
-  let last = "";
-  await runJob(job, dataDir, (stage) => {
-    const s = stage.replace(/\d+\/\d+$/, "");
-    if (s !== last && process.send) process.send({ stage });
-    last = s;
+/**
+ * Entry of a forked job process: runs the job in `file` and reports stages to the parent. It
+ * stops at the job's next step or chunk, with its progress saved, on SIGINT / SIGTERM (a second
+ * one exits at once), on a `{ stop }` message from the parent, or when the parent is gone (its
+ * IPC channel closes), so no job outlives its bench. Resolves to the process's exit status.
+ */
+export async function jobWorker(file: string): Promise<number> {
+  const { readJsonFile } = await import("@ebjdat/runtime");
+  const { job, dataDir } = readJsonFile<{ job: Job; dataDir?: string }>(file, "a bench job file {job, dataDir} written by the scheduler");
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) process.exit(interruptedStatus(signal));
+    stop.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("message", (m: { stop?: string }) => {
+    if (m && typeof m.stop === "string" && !stop.signal.aborted) stop.abort(m.stop);
   });
+  process.on("disconnect", () => {
+    if (!stop.signal.aborted) stop.abort("SIGTERM");
+  });
+  let last = "";
+  try {
+    await runJob(
+      job,
+      dataDir,
+      (stage) => {
+        const s = stage.replace(/\d+\/\d+$/, "");
+        if (s !== last && process.connected) process.send?.({ stage });
+        last = s;
+      },
+      stop.signal,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof JobInterrupted) {
+      process.stderr.write(`${e.message}\n`);
+      return interruptedStatus(e.reason);
+    }
+    throw e;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (process.connected) process.disconnect();
+  }
 }
 
 /**
@@ -87,8 +140,19 @@ export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<
     return hms(left / Math.max(1, Math.min(opts.concurrency, pending.length + running.size)));
   };
   const count = (): string => `[${outcomes.size}/${total}]`;
+  const children = new Map<string, ChildProcess>();
+  const stopChildren = (): void => {
+    for (const [id, child] of children) {
+      if (child.connected) child.send({ stop: String(opts.signal?.reason ?? "SIGINT") });
+      opts.log(`      ${id}: stopping at its next step or chunk`);
+    }
+  };
+  opts.signal?.addEventListener("abort", stopChildren, { once: true });
   await new Promise<void>((finish) => {
     const launch = (): void => {
+      if (opts.signal?.aborted) {
+        for (const j of pending.splice(0)) outcomes.set(j.id, { ok: false, error: "not started (interrupted)", interrupted: true });
+      }
       for (let i = 0; i < pending.length && running.size < opts.concurrency; ) {
         const j = pending[i]!;
         const deps = j.kind === "eval" ? j.after : [];
@@ -108,14 +172,14 @@ export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<
         const started = Date.now();
         opts.log(`${count()} ▶ ${j.id} (estimate ${hms(j.estimate)})`);
         const onStage = (s: string): void => opts.log(`      ${j.id}: ${s}`);
-        const p = opts.concurrency > 1 ? runInChild(j, opts, onStage) : runJob(j, opts.dataDir, (() => {
+        const p = opts.concurrency > 1 ? runInChild(j, opts, onStage, children) : runJob(j, opts.dataDir, (() => {
           let last = "";
           return (s: string) => {
             const k = s.replace(/\d+\/\d+$/, "");
             if (k !== last) onStage(s);
             last = k;
           };
-        })());
+        })(), opts.signal);
         p.then(
           (result) => {
             const sec = (Date.now() - started) / 1000;
@@ -129,8 +193,13 @@ export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<
           (e: unknown) => {
             running.delete(j.id);
             const msg = (e as Error).message ?? String(e);
-            outcomes.set(j.id, { ok: false, error: msg });
-            opts.log(`${count()} ✗ ${j.id}: ${msg}`);
+            if (e instanceof JobInterrupted) {
+              outcomes.set(j.id, { ok: false, error: msg, interrupted: true });
+              opts.log(`${count()} ⏸ ${msg}`);
+            } else {
+              outcomes.set(j.id, { ok: false, error: msg });
+              opts.log(`${count()} ✗ ${j.id}: ${msg}`);
+            }
             launch();
           },
         );
@@ -144,5 +213,6 @@ export async function runJobs(jobs: Job[], opts: SchedulerOptions): Promise<Map<
     };
     launch();
   });
+  opts.signal?.removeEventListener("abort", stopChildren);
   return outcomes;
 }

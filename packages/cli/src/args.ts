@@ -18,11 +18,29 @@ export interface CommandSpec {
 
 export type ParsedValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
+/**
+ * `--eps -1` as `--eps=-1`: a value option followed by a negative number takes it as its value
+ * (Node's parser would call it an ambiguous option), so the option's own check names the problem.
+ */
+function joinNegativeValues(spec: CommandSpec, argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith("--") && !a.includes("=") ? a.slice(2) : undefined;
+    if (name !== undefined && spec.options[name]?.type === "string" && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Parses argv strictly: unknown flags and stray positionals are usage errors. */
 export function parseCommand(spec: CommandSpec, argv: string[]): { values: ParsedValues; help: boolean } {
   try {
     const { values } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(spec, argv),
       options: { ...spec.options, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,

@@ -1,6 +1,10 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { COMMANDS, main } from "./main";
-import { num } from "./args";
+import { COMMANDS, hintFor, main } from "./main";
+import { num, parseCommand } from "./args";
 import { ProgressBar } from "./progress";
 import { sharedPath } from "@ebjdat/testing";
 
@@ -72,9 +76,34 @@ describe("ebjdat CLI", () => {
     c.restore();
     expect(c.err()).toContain("--out");
     c = capture();
-    expect(await main(["train", "--preset", "nope", "--out", "/tmp/x-never-written"])).toBe(1);
+    expect(await main(["train", "--preset", "nope", "--out", "/tmp/x-never-written"])).toBe(2);
     c.restore();
     expect(c.err()).toContain("Unknown preset 'nope'");
+  });
+});
+
+describe("ebjdat train input checks", () => {
+  it("exits 2 before any work for bad config values and files, an unknown dataset and --resume without a checkpoint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ebjdat-cli-train-"));
+    try {
+      const bad = join(dir, "bad.json");
+      writeFileSync(bad, JSON.stringify({ batchSize: 0 }));
+      const broken = join(dir, "broken.json");
+      writeFileSync(broken, '{"batchSize": 8,');
+      const nodata = join(dir, "nodata.json");
+      writeFileSync(nodata, JSON.stringify({ data: { train: "cifar11-nope" } }));
+      const out = join(dir, "run");
+      await expectUsageErrors([
+        [["train", "--config", bad, "--out", out], /bad\.json: config key 'batchSize' must be ≥ 1, got 0/],
+        [["train", "--config", broken, "--out", out], /'.*broken\.json' is not valid JSON \(.*\); expected a training config/],
+        [["train", "--config", join(dir, "missing.json"), "--out", out], /'.*missing\.json' does not exist; expected a training config/],
+        [["train", "--preset", "standard-smoke", "--out", out, "--resume"], /--resume: '.*run' holds no checkpoint.*--resume-or-start/],
+        [["train", "--config", nodata, "--out", out, "--data-dir", sharedPath("data")], /cifar11-nope: unknown dataset spec/],
+      ]);
+      expect(existsSync(join(out, "checkpoint"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -86,6 +115,14 @@ describe("num", () => {
   });
 });
 
+describe("parseCommand", () => {
+  it("takes a negative number as an option's value, so the option's check names it", () => {
+    const spec = COMMANDS.find((c) => c.spec.name === "eval")!.spec;
+    expect(parseCommand(spec, ["--eps", "-1", "--seed", "-.5"]).values).toMatchObject({ eps: "-1", seed: "-.5" });
+    expect(() => parseCommand(spec, ["--eps", "--json"])).toThrow(/eval: .*--eps/);
+  });
+});
+
 describe("ProgressBar", () => {
   it("renders a bar with an ETA", () => {
     const bar = new ProgressBar("train", { silent: true });
@@ -93,6 +130,37 @@ describe("ProgressBar", () => {
     expect(line).toMatch(/\[#+-+\] 5\/10 50%/);
     expect(line).toContain("ETA");
     expect(line).toContain("loss=1.5000");
+  });
+
+  it("counts only this process's work in the ETA (a resumed run starts at its checkpoint's step)", () => {
+    const bar = new ProgressBar("train", { silent: true });
+    const t0 = 1_000_000;
+    bar.update({ done: 80, total: 100 }, t0); // resumed at step 80
+    bar.update({ done: 90, total: 100 }, t0 + 10_000); // 10 steps in 10 s
+    expect(bar.eta({ done: 90, total: 100 }, t0 + 10_000)).toBeCloseTo(10, 6);
+    expect(bar.render({ done: 90, total: 100 }, t0 + 10_000)).toContain("ETA 00:10");
+  });
+
+  it("shows fractional progress rounded down", () => {
+    const bar = new ProgressBar("eval", { silent: true });
+    expect(bar.render({ done: 12.7, total: 48 })).toMatch(/ 12\/48 26%/);
+  });
+});
+
+describe("hints", () => {
+  it("explains TF.js's missing-gradient error", () => {
+    expect(hintFor("Cannot compute gradient: gradient function not found for Sub.")).toMatch(/initBackend\(\)/);
+    expect(hintFor("something else")).toBeUndefined();
+  });
+});
+
+describe("README", () => {
+  it("the metrics example reads the file the sample example writes", () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "README.md"), "utf8");
+    const sampleLine = readme.split("\n").find((l) => /ebjdat sample /.test(l))!;
+    const fake = /--fake (\S+)/.exec(readme.split("\n").find((l) => /ebjdat metrics /.test(l))!)![1]!;
+    expect(sampleLine).toContain(`--save-samples ${fake}`);
+    expect(fake).toMatch(/\.safetensors$/);
   });
 });
 
@@ -111,6 +179,10 @@ describe("ebjdat eval input checks", () => {
       [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--range", "1000:1200"], /--range 1000:1200 is empty or beyond the dataset's 1000 images/],
       [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "autoattack:fast"], /version must be one of/],
       [["eval", "--model", model, "--data", "cifar10-exact-test"], /--json/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--eps", "-1"], /--eps must be in \(0, 1\) on the \[0, 1\] image scale \(e\.g\. 8\/255\), got -1/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--attack", "fab-t", "--norm", "l2"], /norm .l2.: fab-t is ℓ∞ only/],
+      [["eval", "--model", model, "--data", "cifar10-exact-test", "--json", "/tmp/x.json", "--norm", "l2"], /norm .l2.: fab-t, square are ℓ∞ only \(part of autoattack\)/],
+      [["eval", "--model", model, "--data", "cifar10-nope", "--json", "/tmp/x.json"], /--data: cifar10-nope: unknown dataset spec/],
     ];
     await expectUsageErrors(cases);
   });
@@ -124,6 +196,7 @@ describe("ebjdat metrics input checks", () => {
       [["metrics", "--real", "cifar10-exact-test", "--fake", fake, "--metrics", "fd-wrn", "--json", "/tmp/x.json"], /--feature-model/],
       [["metrics", "--real", "cifar10-exact-test", "--fake", "/nonexistent", "--metrics", "kid", "--json", "/tmp/x.json"], /does not exist/],
       [["metrics", "--fake", fake, "--metrics", "fid", "--json", "/tmp/x.json"], /--real/],
+      [["metrics", "--real", "cifar10-nope", "--fake", fake, "--metrics", "kid", "--json", "/tmp/x.json"], /--real: cifar10-nope: unknown dataset spec/],
     ];
     await expectUsageErrors(cases);
   });
@@ -137,6 +210,8 @@ describe("ebjdat sample input checks", () => {
       [["sample", "--model", model, "--out", "/tmp/g.png", "--sampler", "hmc"], /--sampler must be one of/],
       [["sample", "--model", model, "--out", "/tmp/g.png", "--class", "12"], /out of range: the model has 10 classes/],
       [["sample", "--model", "/nonexistent.pt", "--out", "/tmp/g.png"], /does not exist/],
+      [["sample", "--model", model, "--out", "/tmp/g.png", "--save-samples", "/tmp/s.npz"], /--save-samples must end in \.safetensors/],
+      [["sample", "--model", model, "--out", "/tmp/g.png", "--nrow", "0"], /--nrow must be an integer/],
     ];
     await expectUsageErrors(cases);
   });

@@ -9,7 +9,7 @@ export function onInterrupt(controller: AbortController, message: string): () =>
   const handler = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       process.stderr.write(`\n${signal} again: exiting now\n`);
-      process.exit(signal === "SIGTERM" ? 143 : 130);
+      process.exit(interruptExitCode(signal));
     }
     process.stderr.write(`\n${signal}: ${message}\n`);
     controller.abort(signal);
@@ -20,4 +20,9 @@ export function onInterrupt(controller: AbortController, message: string): () =>
     process.off("SIGINT", handler);
     process.off("SIGTERM", handler);
   };
+}
+
+/** The exit status of work stopped by `reason` (an abort reason set by {@link onInterrupt}): 143 for SIGTERM, else 130 (SIGINT). */
+export function interruptExitCode(reason: unknown): number {
+  return reason === "SIGTERM" ? 143 : 130;
 }

@@ -24,6 +24,14 @@ function topHelp(): string {
   ].join("\n");
 }
 
+/** Advice for errors whose cause is not in their text. */
+export function hintFor(message: string): string | undefined {
+  if (/gradient function not found/i.test(message)) {
+    return "TF.js has no gradients registered: call `await initBackend()` from @ebjdat/runtime before any @ebjdat work (it registers the kernels and gradients this project needs); a bare @tensorflow/tfjs-core has none.";
+  }
+  return undefined;
+}
+
 /** Runs the CLI on `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -42,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error;
     process.stderr.write(`ebjdat ${name}: ${err.message}\n`);
+    const hint = hintFor(err.message);
+    if (hint) process.stderr.write(`hint: ${hint}\n`);
     if (process.env.EBJDAT_DEBUG && err.stack) process.stderr.write(err.stack + "\n");
     return e instanceof UsageError ? 2 : 1;
   }

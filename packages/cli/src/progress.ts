@@ -11,6 +11,14 @@ function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** A duration for people: `40 s`, `12 min`, `3.5 h`. */
+export function roughDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "an unknown time";
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 function formatMetric(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
@@ -29,13 +37,18 @@ export interface ProgressBarOptions {
 }
 
 /**
- * A terminal progress bar with elapsed time and ETA (remaining = elapsed / done * (total - done)).
- * On a TTY it redraws one line; otherwise it prints a line every `logEverySeconds`.
+ * A terminal progress bar with elapsed time and ETA. The ETA counts only the work done since the
+ * bar's first event (remaining = time since then / units since then × units left), so a resumed
+ * run's earlier steps do not make it look faster. `done` may be fractional (work inside a chunk);
+ * it is shown rounded down. On a TTY it redraws one line; otherwise it prints a line every
+ * `logEverySeconds`.
  */
 export class ProgressBar {
   private readonly start = Date.now();
   private lastDraw = 0;
   private last: ProgressEvent | undefined;
+  /** The first event's units and time: what this process started from. */
+  private base: { done: number; at: number } | undefined;
   private readonly stream: NodeJS.WriteStream;
   private readonly width: number;
   private readonly logEvery: number;
@@ -53,10 +66,10 @@ export class ProgressBar {
     return (e) => this.update(e);
   }
 
-  update(e: ProgressEvent): void {
+  update(e: ProgressEvent, now = Date.now()): void {
+    this.base ??= { done: e.done, at: now };
     this.last = e;
     if (this.silent) return;
-    const now = Date.now();
     const tty = this.stream.isTTY === true;
     const finished = e.total !== undefined && e.done >= e.total;
     if (!finished && now - this.lastDraw < (tty ? 100 : this.logEvery * 1000)) return;
@@ -73,14 +86,20 @@ export class ProgressBar {
     if (e.total !== undefined && e.total > 0) {
       const frac = Math.min(1, e.done / e.total);
       const filled = Math.round(frac * this.width);
-      parts.push(`[${"#".repeat(filled)}${"-".repeat(this.width - filled)}] ${e.done}/${e.total} ${(frac * 100).toFixed(0)}%`);
-      const eta = e.done > 0 ? (elapsed / e.done) * (e.total - e.done) : Number.NaN;
-      parts.push(`${formatDuration(elapsed)} elapsed, ETA ${formatDuration(eta)}`);
+      parts.push(`[${"#".repeat(filled)}${"-".repeat(this.width - filled)}] ${Math.floor(e.done)}/${e.total} ${Math.floor(frac * 100)}%`);
+      parts.push(`${formatDuration(elapsed)} elapsed, ETA ${formatDuration(this.eta(e, now))}`);
     } else {
       parts.push(`${e.done} done, ${formatDuration(elapsed)} elapsed`);
     }
     if (e.metrics) parts.push(Object.entries(e.metrics).map(([k, v]) => `${k}=${formatMetric(v)}`).join(" "));
     return parts.join("  ");
+  }
+
+  /** Seconds left at the rate of this process's work so far (NaN before any). */
+  eta(e: ProgressEvent, now = Date.now()): number {
+    if (e.total === undefined || !this.base) return Number.NaN;
+    const units = e.done - this.base.done;
+    return units > 0 ? ((now - this.base.at) / 1000 / units) * (e.total - e.done) : Number.NaN;
   }
 
   /** Ends the bar (newline on a TTY). */

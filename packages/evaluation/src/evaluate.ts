@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { autoAttack, runAttack, type AttackName } from "@ebjdat/attacks";
+import { autoAttack, ensembleFor, runAttack, type AttackName } from "@ebjdat/attacks";
+import type { LogitsFn } from "@ebjdat/runtime";
 import { gatherImages, gatherLabels, imageSize, toUnitFloat, type Dataset } from "@ebjdat/data";
 import { computeEnergies } from "@ebjdat/energy";
 import { dataContentHash } from "./content-key";
@@ -54,6 +55,49 @@ interface ChunkAttack {
   stages: string[];
   warnings: string[];
   xAdv: tf.Tensor4D;
+}
+
+/**
+ * Rough model-call count per image of one attack with `options` (for progress only: steps ×
+ * restarts × target classes, plus the clean and final passes). Square's query budget is an upper
+ * bound; the measured count of the previous chunk replaces this estimate from the second chunk on.
+ */
+function nominalCallsPerImage(attack: string, options: Record<string, number>, defaultSteps?: number): number {
+  const steps = options.steps ?? defaultSteps ?? (attack === "fgsm" ? 1 : attack === "square" ? 5000 : 100);
+  const targets = attack.endsWith("-t") ? (options.targetClasses ?? 9) : 1;
+  return steps * (options.restarts ?? 1) * targets + 2;
+}
+
+/** Estimated model calls per image of the whole attack of `r` (the ensemble's stages added up). */
+function nominalWorkPerImage(r: ResolvedSettings): number {
+  const own = (name: string): Record<string, number> => r.attackOptions[name as AttackName] ?? {};
+  if (r.attack.kind === "ensemble") return ensembleFor(r.attack.version).reduce((a, e) => a + nominalCallsPerImage(e.attack, { ...(e.options as Record<string, number>), ...own(e.attack) }), 0);
+  return nominalCallsPerImage(r.attack.name, own(r.attack.name), r.attack.steps);
+}
+
+/**
+ * Progress inside a chunk, per attack step: the attacks run synchronously and report per batch
+ * (AutoAttack without a total), so the model's calls are counted (weighted by images) against the
+ * work the chunk is expected to take: the previous chunk's measured work per image, or the
+ * nominal step counts for the first chunk. Never reaches 1 before the chunk is finished.
+ */
+class ChunkMeter {
+  private work = 0;
+  private expected = 1;
+  private perImage: number | undefined;
+  constructor(private readonly nominal: number) {}
+  start(images: number): void {
+    this.work = 0;
+    this.expected = Math.max(1, (this.perImage ?? this.nominal) * images);
+  }
+  /** Counts a call on `images` images; returns the chunk's estimated fraction done. */
+  count(images: number): number {
+    this.work += images;
+    return Math.min(0.99, this.work / this.expected);
+  }
+  finish(images: number): void {
+    if (images > 0 && this.work > 0) this.perImage = this.work / images;
+  }
 }
 
 async function attackChunk(model: EvaluatedModel, x: tf.Tensor4D, y: Int32Array, r: ResolvedSettings, onBatch: (stage: string) => void, warn: (m: string) => void): Promise<ChunkAttack> {
@@ -132,17 +176,32 @@ export async function evaluate(model: EvaluatedModel, data: Dataset, settings: E
   const warn = options.onWarning ?? ((m: string) => console.warn(`ebjdat/evaluation: ${m}`));
   const finished = new Set(file.chunks.map((c) => c.start));
   const backend = options.backend ?? tf.getBackend() ?? "unknown";
+  const meter = new ChunkMeter(nominalWorkPerImage(r));
+  let stageLabel = "";
+  let inChunk = { label: "", size: 0 };
+  const report = (fraction: number): void => options.onProgress?.({ done: file.done, total: n, label: inChunk.label + stageLabel, fraction: (file.done + inChunk.size * fraction) / n });
+  const logits: LogitsFn = (xb) => {
+    const out = model.logits(xb);
+    report(meter.count(xb.shape[0]));
+    return out;
+  };
+  const counted: EvaluatedModel = { ...model, logits };
   for (const [s, e] of chunksOf(r.range, r.batchSize)) {
     if (finished.has(s)) continue;
     await yieldToEventLoop();
     if (options.signal?.aborted) throw new EvaluationInterrupted(file.done, n, path);
     const t0 = Date.now();
     const label = `images ${s}-${e}`;
-    options.onProgress?.({ done: file.done, total: n, label });
+    inChunk = { label, size: e - s };
+    stageLabel = "";
+    meter.start(e - s);
+    report(0);
     const { x, y } = chunkInputs(data, s, e, r);
     let chunk: EvaluationChunk;
     try {
-      const a = await attackChunk(model, x, y, r, (stage) => options.onProgress?.({ done: file.done, total: n, label: `${label}: ${stage}` }), warn);
+      const a = await attackChunk(counted, x, y, r, (stage) => {
+        stageLabel = `: ${stage}`;
+      }, warn);
       try {
         chunk = { start: s, end: e, outcome: a.outcome, predClean: a.predClean, predAdv: a.predAdv, warnings: a.warnings, backend, seconds: 0 };
         if (r.energyGap) {
@@ -156,6 +215,7 @@ export async function evaluate(model: EvaluatedModel, data: Dataset, settings: E
     } finally {
       x.dispose();
     }
+    meter.finish(e - s);
     chunk.seconds = (Date.now() - t0) / 1000;
     file.chunks.push(chunk);
     file.chunks.sort((p, q) => p.start - q.start);
@@ -164,7 +224,9 @@ export async function evaluate(model: EvaluatedModel, data: Dataset, settings: E
     for (const w of chunk.warnings) if (!file.warnings.includes(w)) file.warnings.push(w);
     if (!file.backends.includes(backend)) file.backends.push(backend);
     if (path) writeResults(path, file);
-    options.onProgress?.({ done: file.done, total: n, label });
+    inChunk = { label, size: 0 };
+    stageLabel = "";
+    options.onProgress?.({ done: file.done, total: n, label, fraction: file.done / n, chunkSeconds: chunk.seconds });
   }
   if (!file.complete) {
     const outcome = file.chunks.flatMap((c) => c.outcome);

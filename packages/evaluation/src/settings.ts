@@ -1,4 +1,4 @@
-import { parseAttackName, type AttackOverrides, type Norm } from "@ebjdat/attacks";
+import { attacksFor, ensembleFor, parseAttackName, type AttackOverrides, type Norm } from "@ebjdat/attacks";
 import { imageEps, type ImageEps, type ModelEps } from "@ebjdat/runtime";
 import { protocolFor, type Protocol, type ProtocolName } from "./protocol";
 
@@ -95,6 +95,13 @@ export function resolveSettings(settings: EvaluationSettings, n: number): Resolv
   const norm = settings.norm ?? "linf";
   if (norm !== "linf" && norm !== "l2") throw new EvaluationSettingsError(`norm must be 'linf' or 'l2', got '${String(norm)}'`);
   if (protocol.name === "paper" && norm !== "linf") throw new EvaluationSettingsError("the paper protocol is ℓ∞ only (spec 7.9)");
+  if (norm !== "linf") {
+    const names: string[] = attack.kind === "ensemble" ? ensembleFor(attack.version).map((e) => e.attack) : [attack.name];
+    const bad = names.filter((a) => !(attacksFor(norm) as string[]).includes(a));
+    if (bad.length > 0) {
+      throw new EvaluationSettingsError(`norm '${norm}': ${bad.join(", ")} ${bad.length > 1 ? "are" : "is"} ℓ∞ only${attack.kind === "ensemble" ? ` (part of ${attackLabel})` : ""}; with ${norm} use ${attacksFor(norm).join(", ")}`);
+    }
+  }
   const noiseSigma = settings.noiseSigma ?? protocol.noiseSigma;
   if (!(noiseSigma >= 0 && Number.isFinite(noiseSigma))) throw new EvaluationSettingsError(`noiseSigma must be a finite number >= 0 (model space), got ${noiseSigma}`);
   if (noiseSigma > 0 && protocol.name !== "paper") throw new EvaluationSettingsError("test-time noise is part of the paper protocol (spec 7.9); the standard protocol attacks deterministic inputs");

@@ -87,10 +87,15 @@ export interface EvaluationFile {
 
 /** Progress of an evaluation, in images. */
 export interface EvaluationProgress {
+  /** Images finished (whole chunks). */
   done: number;
   total: number;
   /** `images s-e: <stage>` */
   label: string;
+  /** Estimated fraction of the whole range done, moving per attack step inside a chunk. */
+  fraction?: number;
+  /** Set on the event that ends a chunk: the seconds it took. */
+  chunkSeconds?: number;
   metrics?: Record<string, number>;
 }
 

@@ -10,9 +10,12 @@ export interface PreparedData {
   eval?: Dataset;
 }
 
-/** Loads the training set (class-balanced subset when `perClass` > 0) and the first `eval.n` evaluation images. */
-export async function prepareData(config: TrainConfig, dataDir?: string): Promise<PreparedData> {
-  const opts = dataDir ? { dataDir } : {};
+/**
+ * Loads the training set (class-balanced subset when `perClass` > 0) and the first `eval.n`
+ * evaluation images; `download` lets @ebjdat/data fetch a missing official archive.
+ */
+export async function prepareData(config: TrainConfig, dataDir?: string, download = false): Promise<PreparedData> {
+  const opts = { ...(dataDir ? { dataDir } : {}), ...(download ? { download } : {}) };
   let train = await loadDataset(config.data.train, opts);
   if (config.data.perClass > 0) train = classBalancedSubset(train, config.data.perClass);
   if (train.n < config.batchSize) throw new Error(`The training set '${config.data.train}' has ${train.n} images, fewer than batchSize ${config.batchSize}.`);

@@ -11,7 +11,7 @@ export type { TrainConfig, TrainConfigOf, Method, PartialConfig, DeepPartial, Ad
 export { train, totalSteps, readLog } from "./loop";
 export type { TrainOptions, TrainResult, LogRecord } from "./loop";
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from "./checkpoint";
-export type { LoopState, CheckpointContent } from "./checkpoint";
+export type { LoopState, CheckpointContent, LoadedCheckpoint } from "./checkpoint";
 export { standardObjective, runObjective } from "./objective";
 export type { Objective, ObjectiveOutput, ObjectiveState, TrainBatch, StepContext, StepValues } from "./objective";
 export { objectiveGradients } from "./gradients";
@@ -34,4 +34,4 @@ export { sadajemObjective, sadajemSampler } from "./objectives/sadajem";
 export { ebjdatAdvSettings } from "./objectives/ebjdat";
 export { klRows } from "./objectives/divergence";
 export { createReplayBuffer, bufferInitializer } from "./objectives/replay-buffer";
-export { evaluateAccuracy } from "./evaluate";
+export { evaluateAccuracy, evaluateAccuracyAsync } from "./evaluate";

@@ -1,54 +1,35 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWideResNet, saveModel } from "@ebjdat/models";
 import { initBackend } from "@ebjdat/runtime";
 import type { EvaluationFile } from "@ebjdat/evaluation";
+import { runCli, type CliRun } from "../../test/cli-process";
 
-const cliSource = join(dirname(fileURLToPath(import.meta.url)), "..", "cli.ts");
 const root = mkdtempSync(join(tmpdir(), "ebjdat-cli-eval-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  out: string;
-  err: string;
-}
-
-/** Runs `ebjdat` from its TypeScript sources in a child process; `whenReady` may signal it. */
-function ebjdat(args: string[], whenReady?: { file: string; chunks: number; signal: NodeJS.Signals }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cliSource, ...args], {
-      cwd: dirname(cliSource),
-      env: { ...process.env, EBJDAT_BACKEND: process.env.EBJDAT_BACKEND ?? "wasm" },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += String(d)));
-    child.stderr.on("data", (d: Buffer) => (err += String(d)));
-    let timer: NodeJS.Timeout | undefined;
-    if (whenReady) {
-      timer = setInterval(() => {
-        try {
-          const f = JSON.parse(readFileSync(whenReady.file, "utf8")) as EvaluationFile;
-          if (f.chunks.length >= whenReady.chunks) {
-            clearInterval(timer);
-            child.kill(whenReady.signal);
-          }
-        } catch {
-          // not written yet
+/** Runs `ebjdat` from its TypeScript sources in a child process; `whenReady` signals it once the results file has that many chunks. */
+function ebjdat(args: string[], whenReady?: { file: string; chunks: number; signal: NodeJS.Signals }): Promise<CliRun> {
+  let sent = false;
+  return runCli(args, {
+    ...(whenReady
+      ? {
+          watch: (child) => {
+            if (sent) return;
+            try {
+              const f = JSON.parse(readFileSync(whenReady.file, "utf8")) as EvaluationFile;
+              if (f.chunks.length >= whenReady.chunks) {
+                sent = true;
+                child.kill(whenReady.signal);
+              }
+            } catch {
+              // not written yet
+            }
+          },
         }
-      }, 20);
-    }
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      if (timer) clearInterval(timer);
-      resolve({ code, signal, out, err });
-    });
+      : {}),
   });
 }
 
@@ -73,6 +54,8 @@ describe("ebjdat eval end to end", () => {
     expect(a.err).not.toMatch(/Error/);
     expect(a.code).toBe(0);
     expect(a.out).toMatch(/pgd10 at eps 0\.03137 \(linf, standard protocol\) on 48 images/);
+    // a time estimate once the first chunk is done
+    expect(a.err).toMatch(/eval: 8 images took \d+ (s|min); about \d+ (s|min) for the 40 images left/);
     const full = JSON.parse(readFileSync(whole, "utf8")) as EvaluationFile;
     expect(full.complete).toBe(true);
     expect(full.outcome).toHaveLength(48);

@@ -1,14 +1,14 @@
 import { ATTACK_NAMES, ATTACKS } from "@ebjdat/attacks";
-import { loadDataset } from "@ebjdat/data";
 import { evaluate, EvaluationInterrupted, EvaluationSettingsError, modelContentHash, PROTOCOL_NAMES, resolveSettings, type EvaluationFile, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { loadModel } from "@ebjdat/models";
-import { imageEps, modelEps } from "@ebjdat/runtime";
+import { acquireLock, imageEps, modelEps } from "@ebjdat/runtime";
 import { existsSync } from "node:fs";
 import { defineCommand } from "../command";
 import { int, num, str, UsageError, type ParsedValues } from "../args";
-import { ProgressBar } from "../progress";
-import { backendFrom, COMMON_HELP, COMMON_OPTIONS, dataDirFrom } from "./common";
-import { onInterrupt } from "../interrupt";
+import { ProgressBar, roughDuration } from "../progress";
+import { backendFrom, COMMON_HELP, COMMON_OPTIONS, DATA_HELP, DATA_OPTIONS, datasetFrom } from "./common";
+import { interruptExitCode, onInterrupt } from "../interrupt";
+
 
 function parseRange(s: string | undefined): [number, number] | undefined {
   if (s === undefined) return undefined;
@@ -61,8 +61,9 @@ function settingsFrom(values: ParsedValues): EvaluationSettings {
     ...(range ? { range } : {}),
     ...(attackOptions ? { attackOptions } : {}),
   };
+  let resolved;
   try {
-    resolveSettings({ ...settings, range: [0, 1] }, 1);
+    resolved = resolveSettings({ ...settings, range: [0, 1] }, 1);
   } catch (e) {
     if (e instanceof EvaluationSettingsError) throw new UsageError(`${e.message}.`);
     throw e;
@@ -100,13 +101,15 @@ export const evalCommand = defineCommand(
       "--noise-sigma <s>": "paper protocol: test-time noise σ in model space (the authors' JEM/JEM++ scripts use 0.03; default 0)",
       "--attack-options <json>": `per-attack numeric overrides, recorded with the results, e.g. '{"apgd-t": {"steps": 5, "targetClasses": 3}}'`,
       "--batch <n>": "images per chunk and attack batch (default 100)",
-      "--json <file>": "results file (required); rerun with the same file to continue",
+      "--json <file>": "results file (required); rerun with the same file to continue (one process at a time: <file>.lock)",
       "--energy-gap": "also record E(x) and E(x_adv) per image and the Table 1 statistic (mean/variance of E(x_adv) - E(x))",
       ...COMMON_HELP,
+      ...DATA_HELP,
       "--seed <n>": "random seed (default 0)",
     },
     options: {
       ...COMMON_OPTIONS,
+      ...DATA_OPTIONS,
       model: { type: "string" },
       data: { type: "string" },
       range: { type: "string" },
@@ -130,16 +133,31 @@ export const evalCommand = defineCommand(
     if (!spec) throw new UsageError("--data <dataset spec> is required (e.g. cifar10-exact-test).");
     if (!jsonPath) throw new UsageError("--json <out.json> is required.");
     const settings = settingsFrom(values);
-
-    const backend = await backendFrom(values);
-    const ds = await loadDataset(spec, dataDirFrom(values));
+    const ds = await datasetFrom(values, "data", spec);
     const range = settings.range ? ([settings.range[0], Math.min(settings.range[1], ds.n)] as [number, number]) : undefined;
     if (range && range[0] >= range[1]) throw new UsageError(`--range ${str(values, "range")} is empty or beyond the dataset's ${ds.n} images (${spec} has images 0:${ds.n}).`);
-    const { model, source, replayBuffer } = await loadModel(modelPath);
-    replayBuffer?.dispose();
+
+    const backend = await backendFrom(values);
+    const lock = acquireLock(`${jsonPath}.lock`, { what: `the results file '${jsonPath}'`, onWarning: (m) => process.stderr.write(`${m}\n`) });
     const stop = new AbortController();
     const release = onInterrupt(stop, "eval: stopping after the current chunk (Ctrl-C again to quit at once; finished chunks are saved)");
+    let loaded;
+    try {
+      loaded = await loadModel(modelPath);
+    } catch (e) {
+      release();
+      lock.release();
+      throw e;
+    }
+    const { model, source, replayBuffer } = loaded;
+    replayBuffer?.dispose();
     const bar = new ProgressBar(`eval ${settings.attack}`);
+    const say = (line: string): void => {
+      process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[2K" : ""}${line}\n`);
+    };
+    let first = true;
+    let lastDone = 0;
+    let timed = { images: 0, seconds: 0 };
     try {
       if (model.config.numClasses !== ds.numClasses) throw new UsageError(`The model has ${model.config.numClasses} classes but ${spec} has ${ds.numClasses}.`);
       const file = await evaluate(
@@ -150,8 +168,23 @@ export const evalCommand = defineCommand(
           resultsPath: jsonPath,
           backend: backend.name,
           signal: stop.signal,
-          onProgress: (p) => bar.update({ done: p.done, total: p.total, label: p.label }),
-          onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`),
+          onProgress: (p) => {
+            if (first) {
+              first = false;
+              lastDone = p.done;
+              say(p.done > 0 ? `continuing ${jsonPath}: ${p.done}/${p.total} images already done` : `eval: ${settings.attack} on ${p.total} images in chunks of ${settings.batchSize}; each finished chunk is saved in ${jsonPath}`);
+            }
+            if (p.chunkSeconds !== undefined) {
+              const before = timed.images;
+              timed = { images: timed.images + p.done - lastDone, seconds: timed.seconds + p.chunkSeconds };
+              lastDone = p.done;
+              const left = p.total - p.done;
+              // one estimate, after the first chunk this process finished: what the rest will take
+              if (before === 0 && left > 0) say(`eval: ${timed.images} images took ${roughDuration(timed.seconds)}; about ${roughDuration((timed.seconds / timed.images) * left)} for the ${left} images left (Ctrl-C stops after a chunk; rerun to continue)`);
+            }
+            bar.update({ done: (p.fraction ?? p.done / p.total) * p.total, total: p.total, label: p.label });
+          },
+          onWarning: (m) => say(`warning: ${m}`),
         },
       );
       bar.done();
@@ -160,13 +193,14 @@ export const evalCommand = defineCommand(
     } catch (e) {
       if (e instanceof EvaluationInterrupted) {
         bar.done();
-        process.stderr.write(`${e.message}\nresume with the same command (same --json).\n`);
-        return stop.signal.reason === "SIGTERM" ? 143 : 130;
+        say(`interrupted by ${String(stop.signal.reason)}: ${e.message}\nresume with the same command (same --json).`);
+        return interruptExitCode(stop.signal.reason);
       }
       throw e;
     } finally {
       release();
       model.dispose();
+      lock.release();
     }
   },
 );

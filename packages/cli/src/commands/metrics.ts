@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { batchTensor, decodeImage, loadDataset, subset, type Dataset } from "@ebjdat/data";
+import { batchTensor, decodeImage, subset, type Dataset } from "@ebjdat/data";
 import { loadSafetensorsFile, toFloat32 } from "@ebjdat/formats";
 import { computeMetrics, metricRequirements, METRIC_NAMES, METRICS, type MetricName } from "@ebjdat/metrics";
 import { loadModel } from "@ebjdat/models";
@@ -9,7 +9,8 @@ import { writeJsonAtomic } from "@ebjdat/runtime";
 import { defineCommand } from "../command";
 import { int, str, UsageError } from "../args";
 import { ProgressBar } from "../progress";
-import { backendFrom, COMMON_HELP, COMMON_OPTIONS, dataDirFrom } from "./common";
+import { interruptExitCode, onInterrupt } from "../interrupt";
+import { backendFrom, COMMON_HELP, COMMON_OPTIONS, DATA_HELP, DATA_OPTIONS, datasetFrom } from "./common";
 
 /** Batches of `[0, 1]` NHWC images of a dataset (first `n`), created lazily. */
 function* datasetBatches(ds: Dataset, n: number, batch: number): Generator<tf.Tensor4D> {
@@ -17,6 +18,37 @@ function* datasetBatches(ds: Dataset, n: number, batch: number): Generator<tf.Te
     const { x } = batchTensor(ds, Array.from({ length: Math.min(batch, n - s) }, (_, i) => s + i));
     yield x;
   }
+}
+
+/** Thrown between batches once a signal has aborted the metrics. */
+class MetricsInterrupted extends Error {}
+
+/** Batches of a tensor's images (slices the consumer disposes). */
+function* tensorBatches(x: tf.Tensor4D, batch: number): Generator<tf.Tensor4D> {
+  for (let s = 0; s < x.shape[0]; s += batch) yield tf.slice(x, [s, 0, 0, 0], [Math.min(batch, x.shape[0] - s), -1, -1, -1]);
+}
+
+/**
+ * The batches of `source`, yielding to the event loop before each one so that a signal handler
+ * runs, and stopping with MetricsInterrupted once `signal` is aborted.
+ */
+async function* interruptible(source: Iterable<tf.Tensor4D>, signal: AbortSignal): AsyncGenerator<tf.Tensor4D> {
+  for (const b of source) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) {
+      b.dispose();
+      throw new MetricsInterrupted();
+    }
+    yield b;
+  }
+}
+
+/**
+ * Messages of @ebjdat/metrics speak of its API; in the CLI the hash of --inception-weights is
+ * always checked, so the API's way around it is no option here.
+ */
+function cliMessage(message: string): string {
+  return message.replace(/,? or pass checkHash: false for a deliberately different file\.?/, ". The CLI accepts only the official file.");
 }
 
 /** Generated images from a folder of PNG/JPEG files, a safetensors sample file, or a checkpoint's replay buffer, as [0, 1] NHWC. */
@@ -74,6 +106,7 @@ const HELP: Record<string, string> = {
   "--batch <n>": "images per forward pass (default 50)",
   "--json <file>": "results file",
   ...COMMON_HELP,
+  ...DATA_HELP,
 };
 // One line per entry of the metrics table, 2 columns right of where commandHelp starts descriptions
 // (2 + longest option + 4).
@@ -93,6 +126,7 @@ export const metricsCommand = defineCommand(
     help: HELP,
     options: {
       ...COMMON_OPTIONS,
+      ...DATA_OPTIONS,
       real: { type: "string" },
       fake: { type: "string" },
       metrics: { type: "string" },
@@ -120,35 +154,61 @@ export const metricsCommand = defineCommand(
     const weights = str(values, "inception-weights");
     if (weights && !existsSync(weights)) throw new UsageError(`--inception-weights '${weights}' does not exist.`);
 
-    const backend = await backendFrom(values);
-    const fake = await loadFake(fakePath, n);
     let real: Dataset | undefined;
     if (realSpec) {
-      const full = await loadDataset(realSpec, dataDirFrom(values));
+      const full = await datasetFrom(values, "real", realSpec);
       real = subset(full, Array.from({ length: Math.min(n ?? full.n, full.n) }, (_, i) => i));
     }
-    let featureModel: Awaited<ReturnType<typeof loadModel>>["model"] | undefined;
-    if (featurePath) featureModel = (await loadModel(featurePath)).model;
-    const bar = new ProgressBar("metrics");
+    const stop = new AbortController();
+    const release = onInterrupt(stop, "metrics: stopping after the current batch (Ctrl-C again to quit at once)");
+    let backend;
+    let fake;
     try {
+      backend = await backendFrom(values);
+      fake = await loadFake(fakePath, n);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    let featureModel: Awaited<ReturnType<typeof loadModel>>["model"] | undefined;
+    const bar = new ProgressBar("metrics");
+    let stage = "";
+    try {
+      if (featurePath) featureModel = (await loadModel(featurePath)).model;
+      const nFake = fake.x.shape[0];
       const report = await computeMetrics({
-        fake: fake.x,
-        ...(real ? { real: datasetBatches(real, real.n, batch) } : {}),
+        fake: interruptible(tensorBatches(fake.x, batch), stop.signal),
+        ...(real ? { real: interruptible(datasetBatches(real, real.n, batch), stop.signal) } : {}),
         metrics,
         batchSize: batch,
         ...(weights ? { inception: weights } : {}),
         ...(featureModel ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => featureModel!.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval") } } : {}),
-        onProgress: (p) => bar.update({ done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), label: p.stage }),
+        onProgress: (p) => {
+          stage = p.stage;
+          // the sources are generators, so their sizes come from here
+          const total = p.total ?? (/fake/.test(p.stage) ? nFake : /real/.test(p.stage) ? real?.n : undefined);
+          bar.update({ done: p.done, ...(total !== undefined ? { total } : {}), label: p.stage });
+        },
       });
       bar.done();
       const out = { tool: "ebjdat metrics", real: realSpec, fake: fake.source, featureModel: featurePath, ...report, backend: backend.name };
       writeJsonAtomic(jsonPath, out);
       for (const [name, e] of Object.entries(report.metrics)) {
-        process.stdout.write(`${name.padEnd(10)} ${e.skipped ? `skipped: ${e.skipped}` : `${(e.value ?? Number.NaN).toFixed(4)}${e.std !== undefined ? ` ± ${e.std.toFixed(4)}` : ""}  (${e.protocol})`}\n`);
+        process.stdout.write(`${name.padEnd(10)} ${e.skipped ? `skipped: ${cliMessage(e.skipped)}` : `${(e.value ?? Number.NaN).toFixed(4)}${e.std !== undefined ? ` ± ${e.std.toFixed(4)}` : ""}  (${e.protocol})`}\n`);
+        if (e.warning) process.stderr.write(`warning: ${name}: ${e.warning}\n`);
       }
       process.stdout.write(`results: ${jsonPath}\n`);
       return 0;
+    } catch (e) {
+      if (e instanceof MetricsInterrupted) {
+        bar.done();
+        process.stderr.write(`interrupted by ${String(stop.signal.reason)} during ${stage || "the feature extraction"}: nothing written (${jsonPath} is written at the end); rerun the command to compute the metrics.\n`);
+        return interruptExitCode(stop.signal.reason);
+      }
+      if (e instanceof Error) e.message = cliMessage(e.message);
+      throw e;
     } finally {
+      release();
       fake.x.dispose();
       featureModel?.dispose();
     }

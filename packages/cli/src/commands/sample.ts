@@ -5,9 +5,13 @@ import { saveSafetensorsFile } from "@ebjdat/formats";
 import { defineCommand } from "../command";
 import { int, str, UsageError } from "../args";
 import { ProgressBar } from "../progress";
+import { interruptExitCode, onInterrupt } from "../interrupt";
 import { backendFrom, COMMON_HELP, COMMON_OPTIONS } from "./common";
 
 const SAMPLERS: SamplerPresetName[] = ["jem", "jempp", "sadajem"];
+
+/** Thrown from the progress callback once a signal has aborted sampling. */
+class SamplingInterrupted extends Error {}
 
 /**
  * `ebjdat sample`: draws samples from a checkpoint's energy with a Langevin sampler (persistent
@@ -64,28 +68,44 @@ export const sampleCommand = defineCommand(
     const cls = int(values, "class", 0);
     const perClass = int(values, "per-class", 1, 1000);
     if (cls !== undefined && perClass !== undefined) throw new UsageError("Give --class or --per-class, not both.");
+    const nOption = int(values, "n", 1, 100000);
+    const nrowOption = int(values, "nrow", 1);
+    const saveSamples = str(values, "save-samples");
+    if (saveSamples !== undefined && !/\.safetensors$/i.test(saveSamples)) throw new UsageError(`--save-samples must end in .safetensors (read by ebjdat metrics --fake), got '${saveSamples}'.`);
+    const saveBuffer = str(values, "save-buffer");
 
-    const backend = await backendFrom(values);
-    const { model, replayBuffer } = await loadModel(modelPath);
+    const stop = new AbortController();
+    const release = onInterrupt(stop, "sample: stopping after the current batch of chains (Ctrl-C again to quit at once)");
+    let backend;
+    let loaded;
+    try {
+      backend = await backendFrom(values);
+      loaded = await loadModel(modelPath);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const { model, replayBuffer } = loaded;
     const K = model.config.numClasses;
     if (cls !== undefined && cls >= K) {
+      release();
       model.dispose();
       replayBuffer?.dispose();
       throw new UsageError(`--class ${cls} is out of range: the model has ${K} classes (0-${K - 1}).`);
     }
-    let n = int(values, "n", 1, 100000) ?? 64;
+    let n = nOption ?? 64;
     let classLabel: number | Int32Array | undefined = cls;
     if (perClass !== undefined) {
       classLabel = gridLabels(K, perClass);
       n = classLabel.length;
     }
-    let buffer: ReplayBuffer | undefined;
-    if (bufferPath) buffer = loadReplayBuffer(bufferPath);
-    else if (replayBuffer) buffer = ReplayBuffer.fromTensor(replayBuffer, { numClasses: K });
-    replayBuffer?.dispose();
-
     const bar = new ProgressBar(`sample ${sampler}`);
+    let drawn = 0;
     try {
+      let buffer: ReplayBuffer | undefined;
+      if (bufferPath) buffer = loadReplayBuffer(bufferPath);
+      else if (replayBuffer) buffer = ReplayBuffer.fromTensor(replayBuffer, { numClasses: K });
+      replayBuffer?.dispose();
       const result = await sample((x, mode) => model.netLogits(x, mode), {
         n,
         sampler,
@@ -94,20 +114,31 @@ export const sampleCommand = defineCommand(
         ...(classLabel !== undefined ? { classLabel } : {}),
         ...(steps !== undefined ? { steps } : {}),
         ...(buffer ? { buffer } : {}),
-        onProgress: (p) => bar.update({ done: p.done, total: p.total, label: `step ${p.step}/${p.nSteps}` }),
+        onProgress: (p) => {
+          // the sampler yields between batches, where the signal handler runs: stop at the next batch
+          if (stop.signal.aborted) throw new SamplingInterrupted();
+          drawn = p.done;
+          bar.update({ done: p.done, total: p.total, label: `step ${p.step}/${p.nSteps}` });
+        },
       });
       bar.done();
-      const nrow = int(values, "nrow", 1) ?? (perClass ?? Math.ceil(Math.sqrt(n)));
+      const nrow = nrowOption ?? (perClass ?? Math.ceil(Math.sqrt(n)));
       saveImageGrid(result.images, out, { nrow });
-      const saveSamples = str(values, "save-samples");
       if (saveSamples) saveSafetensorsFile(saveSamples, { images: { dtype: "float32", shape: result.images.shape, data: result.images.dataSync() as Float32Array } }, { model: modelPath, sampler, seed: String(seed), backend: backend.name });
-      const saveBuffer = str(values, "save-buffer");
       if (saveBuffer && buffer) saveReplayBuffer(buffer, saveBuffer, { model: modelPath });
       result.images.dispose();
       result.xNet.dispose();
       process.stdout.write(`${n} samples (${sampler}${buffer ? ", persistent chains" : ", fresh chains"}${classLabel !== undefined ? ", class-conditional" : ""}) on ${backend.name}: ${out}\n`);
       return 0;
+    } catch (e) {
+      if (e instanceof SamplingInterrupted) {
+        bar.done();
+        process.stderr.write(`interrupted by ${String(stop.signal.reason)} after ${drawn}/${n} samples: nothing written (${[out, saveSamples, saveBuffer].filter(Boolean).join(", ")} are written at the end); rerun the command to sample again.\n`);
+        return interruptExitCode(stop.signal.reason);
+      }
+      throw e;
     } finally {
+      release();
       model.dispose();
     }
   },
