@@ -61,9 +61,8 @@ function settingsFrom(values: ParsedValues): EvaluationSettings {
     ...(range ? { range } : {}),
     ...(attackOptions ? { attackOptions } : {}),
   };
-  let resolved;
   try {
-    resolved = resolveSettings({ ...settings, range: [0, 1] }, 1);
+    resolveSettings({ ...settings, range: [0, 1] }, 1);
   } catch (e) {
     if (e instanceof EvaluationSettingsError) throw new UsageError(`${e.message}.`);
     throw e;
