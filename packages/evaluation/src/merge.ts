@@ -71,7 +71,7 @@ export function mergeShards(dir: string): MergedShards {
     byShard.set(shard.index, [...(byShard.get(shard.index) ?? []), { name, file: f }]);
   }
   const missing = plan.shards.filter((s) => !byShard.has(s.index)).map((s) => s.index);
-  if (missing.length > 0) problems.push(`missing shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${plan.shards.length} (no results file): run ${missing.map((i) => `shard-${i}`).join(", ")}`);
+  if (missing.length > 0) problems.push(`missing shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${plan.shards.length} (no results file of this plan: ${missing.map((i) => `shard-${i}.json`).join(", ")}); run ${missing.length > 1 ? "them" : "it"}`);
   for (const [index, got] of byShard) {
     if (got.length > 1) problems.push(`shard ${index} is in ${got.length} files (${got.map((g) => g.name).join(", ")}): a duplicate; keep one`);
     else if (!got[0]!.file.complete) problems.push(`shard ${index} is unfinished (${got[0]!.name}: ${got[0]!.file.done}/${got[0]!.file.n} images): rerun it, it resumes`);
