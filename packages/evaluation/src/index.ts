@@ -21,7 +21,7 @@ export type { ResultsFileHeader } from "./results-file";
 export { accuracyAfterStages, energyGapSummary, completeResults } from "./summary";
 export { addTestNoise } from "./noise";
 export type { EvaluatedModel, EvaluateOptions, EvaluationChunk, EvaluationFile, EvaluationKey, EvaluationProgress, EnergyGapSummary, Outcome } from "./types";
-export { planShards, shardRanges, shardKey, shardResultsPath, shardFilesIn, readShardPlan, writeShardPlan, ShardPlanError, SHARD_PLAN_FORMAT, PLAN_FILE } from "./shard-plan";
+export { planShards, shardRanges, shardKey, shardResultsPath, shardFilesIn, unfinishedShards, readShardPlan, writeShardPlan, ShardPlanError, SHARD_PLAN_FORMAT, PLAN_FILE } from "./shard-plan";
 export type { ShardPlan, Shard } from "./shard-plan";
 export { resolveShardIndex, ShardIndexError, SHARD_INDEX_VARIABLES } from "./shard-index";
 export type { ShardIndex } from "./shard-index";

@@ -117,6 +117,19 @@ export function shardFilesIn(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => /^shard-.*\.json$/.test(f)).sort((a, b) => a.localeCompare(b, "en", { numeric: true })) : [];
 }
 
+/** The shards of `plan` whose results file in `dir` is absent or unfinished (to run, or to run again). */
+export function unfinishedShards(plan: ShardPlan, dir: string): number[] {
+  return plan.shards
+    .filter((s) => {
+      try {
+        return (JSON.parse(readFileSync(shardResultsPath(dir, s.index), "utf8")) as { complete?: boolean }).complete !== true;
+      } catch {
+        return true;
+      }
+    })
+    .map((s) => s.index);
+}
+
 /** Reads and checks a plan file; a missing or foreign file is a ShardPlanError naming it. */
 export function readShardPlan(path: string): ShardPlan {
   if (!existsSync(path)) throw new ShardPlanError(`${path} does not exist: a results folder holds the plan.json that \`ebjdat plan\` wrote`);

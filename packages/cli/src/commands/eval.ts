@@ -1,14 +1,14 @@
 import { ATTACK_NAMES } from "@ebjdat/attacks";
 import { loadDataset } from "@ebjdat/data";
-import { evaluate, EvaluationInterrupted, EvaluationSettingsError, modelContentHash, PROTOCOL_NAMES, resolveSettings, type EvaluationFile, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
+import { evaluate, EvaluationSettingsError, modelContentHash, PROTOCOL_NAMES, resolveSettings, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { loadModel } from "@ebjdat/models";
 import { imageEps, modelEps } from "@ebjdat/runtime";
 import { existsSync } from "node:fs";
 import { defineCommand } from "../command";
 import { int, num, str, UsageError, type ParsedValues } from "../args";
-import { ProgressBar } from "../progress";
 import { backendFrom, COMMON_HELP, COMMON_OPTIONS, dataDirFrom } from "./common";
-import { onInterrupt } from "../interrupt";
+import { PLAN_HELP, PLAN_OPTIONS, runPlannedShard } from "./eval-shard";
+import { runEvaluation } from "./run-evaluation";
 
 function parseRange(s: string | undefined): [number, number] | undefined {
   if (s === undefined) return undefined;
@@ -18,7 +18,7 @@ function parseRange(s: string | undefined): [number, number] | undefined {
 }
 
 /** The evaluation settings of the options; every bad value is a UsageError before any work. */
-function settingsFrom(values: ParsedValues): EvaluationSettings {
+export function settingsFrom(values: ParsedValues): EvaluationSettings {
   const attack = str(values, "attack") ?? "autoattack";
   const p = str(values, "protocol");
   if (p !== undefined && !(PROTOCOL_NAMES as readonly string[]).includes(p)) throw new UsageError(`--protocol must be one of ${PROTOCOL_NAMES.join(", ")}, got '${p}'.`);
@@ -51,13 +51,6 @@ function settingsFrom(values: ParsedValues): EvaluationSettings {
   return settings;
 }
 
-function summary(f: EvaluationFile, jsonPath: string): string {
-  const rows = Object.entries(f.robustAccuracyAfter ?? {}).map(([k, v]) => `  ${k.padEnd(10)} ${(v * 100).toFixed(2)}%`);
-  const gap = f.energyGap ? `energy gap E(x_adv) - E(x): mean ${f.energyGap.mean.toFixed(4)}, variance ${f.energyGap.variance.toFixed(4)} (n ${f.energyGap.n})\n` : "";
-  const noise = f.key.noiseSigma > 0 ? `, test noise σ ${f.key.noiseSigma} (model space)` : "";
-  return `${f.key.attack} at eps ${f.key.eps.toFixed(5)} (${f.key.norm}, ${f.protocol.name} protocol${noise}) on ${f.n} images of ${f.data.spec}, backend ${f.backends.join(", ")}\naccuracy after each stage:\n${rows.join("\n")}\n${gap}results: ${jsonPath}\n`;
-}
-
 /**
  * `ebjdat eval`: clean and robust accuracy of a checkpoint under the standard or the paper
  * protocol, through `evaluate` of @ebjdat/evaluation (the bench's evaluation too). The results
@@ -69,7 +62,8 @@ export const evalCommand = defineCommand(
   {
     name: "eval",
     summary: "Clean and robust accuracy under PGD / APGD / FAB / Square / AutoAttack",
-    usage: "ebjdat eval --model <checkpoint> --data <dataset spec> [--range a:b] [--protocol standard|paper] [--attack <name>] [--eps 8/255] [--norm linf|l2] [--batch N] [--seed S] --json <out.json>",
+    usage:
+      "ebjdat eval --model <checkpoint> --data <dataset spec> [--range a:b] [--protocol standard|paper] [--attack <name>] [--eps 8/255] [--norm linf|l2] [--batch N] [--seed S] --json <out.json>\n       ebjdat eval --plan <results folder>/plan.json [--shard i/N]   (one shard of an `ebjdat plan`)",
     help: {
       "--model <path>": "checkpoint: .pt/.pth (official PyTorch), .safetensors, or a saved TF.js model folder",
       "--data <spec>": "dataset spec of @ebjdat/data, e.g. cifar10-exact-test, cifar10:test",
@@ -82,6 +76,7 @@ export const evalCommand = defineCommand(
       "--batch <n>": "images per chunk and attack batch (default 100)",
       "--json <file>": "results file (required); rerun with the same file to continue",
       "--energy-gap": "also record E(x) and E(x_adv) per image and the Table 1 statistic (mean/variance of E(x_adv) - E(x))",
+      ...PLAN_HELP,
       ...COMMON_HELP,
       "--seed <n>": "random seed (default 0)",
     },
@@ -98,9 +93,11 @@ export const evalCommand = defineCommand(
       batch: { type: "string" },
       json: { type: "string" },
       "energy-gap": { type: "boolean" },
+      ...PLAN_OPTIONS,
     },
   },
   async (values) => {
+    if (str(values, "plan") !== undefined || str(values, "shard") !== undefined) return runPlannedShard(values);
     const modelPath = str(values, "model");
     const spec = str(values, "data");
     const jsonPath = str(values, "json");
@@ -116,35 +113,11 @@ export const evalCommand = defineCommand(
     if (range && range[0] >= range[1]) throw new UsageError(`--range ${str(values, "range")} is empty or beyond the dataset's ${ds.n} images (${spec} has images 0:${ds.n}).`);
     const { model, source, replayBuffer } = await loadModel(modelPath);
     replayBuffer?.dispose();
-    const stop = new AbortController();
-    const release = onInterrupt(stop, "eval: stopping after the current chunk (Ctrl-C again to quit at once; finished chunks are saved)");
-    const bar = new ProgressBar(`eval ${settings.attack}`);
     try {
       if (model.config.numClasses !== ds.numClasses) throw new UsageError(`The model has ${model.config.numClasses} classes but ${spec} has ${ds.numClasses}.`);
-      const file = await evaluate(
-        { logits: model.toLogitsFn("eval"), hash: modelContentHash(model), label: source.path ?? modelPath },
-        ds,
-        { ...settings, ...(range ? { range } : {}) },
-        {
-          resultsPath: jsonPath,
-          backend: backend.name,
-          signal: stop.signal,
-          onProgress: (p) => bar.update({ done: p.done, total: p.total, label: p.label }),
-          onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`),
-        },
-      );
-      bar.done();
-      process.stdout.write(summary(file, jsonPath));
-      return 0;
-    } catch (e) {
-      if (e instanceof EvaluationInterrupted) {
-        bar.done();
-        process.stderr.write(`${e.message}\nresume with the same command (same --json).\n`);
-        return stop.signal.reason === "SIGTERM" ? 143 : 130;
-      }
-      throw e;
+      const evaluated = { logits: model.toLogitsFn("eval"), hash: modelContentHash(model), label: source.path ?? modelPath };
+      return await runEvaluation(`eval ${settings.attack}`, jsonPath, (o) => evaluate(evaluated, ds, { ...settings, ...(range ? { range } : {}) }, { ...o, resultsPath: jsonPath, backend: backend.name }));
     } finally {
-      release();
       model.dispose();
     }
   },
