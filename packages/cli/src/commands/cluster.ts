@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   planJobName,
@@ -60,6 +61,8 @@ function slurm(values: ParsedValues, plan: ShardPlan, planPath: string): string[
   });
   const evalScript = join(dir, "slurm", "eval.sbatch");
   const mergeScript = join(dir, "slurm", "merge.sbatch");
+  // Slurm does not start a job whose log folder is missing
+  mkdirSync(join(dir, "logs"), { recursive: true });
   writeFileAtomic(evalScript, sbatchScript(jobs.eval));
   writeFileAtomic(mergeScript, sbatchScript(jobs.merge));
   const out = [`wrote ${evalScript} (array of shards ${jobs.eval.array!.join(",")}) and ${mergeScript}`];
