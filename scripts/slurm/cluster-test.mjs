@@ -9,8 +9,8 @@
 //        [--shards 4] [--batch 2] [--out <dir>] [--keep-cluster]
 //
 // Defaults: the shared robust WRN-16-2 (../shared/vectors/autoattack/model.safetensors, env
-// EBJDAT_SHARED), AutoAttack (standard) on images 0-15 of cifar10-exact-test in 4 shards of 2
-// chunks of 2 images. Starts the local cluster when it is not running, and stops it afterwards
+// EBJDAT_SHARED), AutoAttack (standard) on images 0-15 of cifar10-exact-test in 4 shards of 4
+// chunks of one image (so that a cancelled task has unstarted chunks left). Starts the local cluster when it is not running, and stops it afterwards
 // unless it was running before (or --keep-cluster). Needs root (the local cluster does).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -27,7 +27,7 @@ const { values: o } = parseArgs({
     attack: { type: "string", default: "autoattack" },
     images: { type: "string", default: "16" },
     shards: { type: "string", default: "4" },
-    batch: { type: "string", default: "2" },
+    batch: { type: "string", default: "1" },
     out: { type: "string", default: join(repo, ".cache", "cluster-test") },
     "keep-cluster": { type: "boolean" },
     "timeout-min": { type: "string", default: "40" },
