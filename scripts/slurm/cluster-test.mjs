@@ -6,12 +6,14 @@
 // single-process `ebjdat eval` of the same images.
 //
 //   node scripts/slurm/cluster-test.mjs [--model <checkpoint>] [--attack autoattack] [--images 16]
-//        [--shards 4] [--batch 2] [--out <dir>] [--keep-cluster]
+//        [--shards 4] [--batch 1] [--out <dir>] [--keep-cluster] [--no-bench]
 //
 // Defaults: the shared robust WRN-16-2 (../shared/vectors/autoattack/model.safetensors, env
 // EBJDAT_SHARED), AutoAttack (standard) on images 0-15 of cifar10-exact-test in 4 shards of 4
-// chunks of one image (so that a cancelled task has unstarted chunks left). Starts the local cluster when it is not running, and stops it afterwards
-// unless it was running before (or --keep-cluster). Needs root (the local cluster does).
+// chunks of one image (so that the cancelled task has unstarted chunks left). Beside it, the
+// bench's smoke plan of one row runs with `--executor slurm` (unless --no-bench): a training
+// job, its evaluation afterok, and the report job. Starts the local cluster when it is not
+// running and stops it afterwards, unless it was running before (or --keep-cluster). Needs root.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -31,6 +33,7 @@ const { values: o } = parseArgs({
     out: { type: "string", default: join(repo, ".cache", "cluster-test") },
     "keep-cluster": { type: "boolean" },
     "timeout-min": { type: "string", default: "40" },
+    "no-bench": { type: "boolean" },
   },
 });
 const cli = join(repo, "packages", "cli", "dist", "cli.js");
@@ -130,6 +133,9 @@ async function test() {
   const singleDone = new Promise((r) => single.on("close", (code) => r(code)));
   const singleT0 = Date.now();
 
+  // the bench's smoke plan of one row on the same cluster: training, evaluation afterok, report job
+  const bench = o["no-bench"] ? undefined : submitBench();
+
   const arrayT0 = Date.now();
   const sub = ebjdat(["cluster", "--plan", join(dir, "plan.json"), "--scheduler", "slurm", "--submit", "--time", "01:00:00", "--mem", "2G", "--cpus", "1"]);
   process.stdout.write(sub.stdout);
@@ -191,8 +197,32 @@ async function test() {
   if (!/restart 1/.test(logs1)) fail(`shard 1's log shows no requeued run:\n${logs1}`);
   const overheads = [...readLogs("shard-").matchAll(/shard ready after .*/g)].map((m) => m[0]);
   log(`per-shard overhead (from the logs):\n  ${overheads.join("\n  ")}`);
+  if (bench) await checkBench(bench);
   const acc = JSON.parse(readFileSync(join(dir, "merged.json"), "utf8")).robustAccuracyAfter;
   log(`merged = single-process run on ${images} images, image by image and in every field but times. Accuracy after each stage: ${JSON.stringify(acc)}; array wall ${arraySeconds.toFixed(0)} s`);
+}
+
+/** Submits `--scale smoke --rows standard --executor slurm`; returns the report job and folder. */
+function submitBench() {
+  const report = join(out, "bench-report");
+  const r = run(process.execPath, [join(repo, "apps", "bench", "dist", "main.js"), "--scale", "smoke", "--rows", "standard", "--executor", "slurm", "--out", report, "--cache", join(out, "bench-cache")]);
+  process.stdout.write(r.stdout);
+  const id = /job (\d+) writes the report/.exec(r.stdout)?.[1] ?? fail("the bench submitted no report job");
+  const ids = [...r.stdout.matchAll(/Slurm job (\d+)/g)].map((m) => m[1]);
+  if (ids.length !== 2) fail(`the bench submitted ${ids.length} jobs, expected a training and an evaluation`);
+  submitted.push(...ids, id);
+  log(`bench on Slurm: jobs ${ids.join(", ")} and report job ${id}`);
+  return { id, report };
+}
+
+async function checkBench({ id, report }) {
+  await until(`bench report job ${id}`, () => (["PENDING", "RUNNING", "COMPLETING", "CONFIGURING"].includes(jobState(id)) ? undefined : jobState(id)));
+  if (jobState(id) !== "COMPLETED") fail(`the bench report job ${id} ended ${jobState(id)}`);
+  const results = JSON.parse(readFileSync(join(report, "results.json"), "utf8"));
+  const m = results.models.find((x) => x.row === "standard");
+  if (!m?.eval || m.error || !m.train) fail(`the bench on Slurm did not train and evaluate the standard row: ${JSON.stringify(m)}`);
+  if (!existsSync(join(report, "report.md"))) fail("the bench report job wrote no report.md");
+  log(`bench on Slurm: trained, evaluated, report written by job ${id} (${join(report, "report.md")})`);
 }
 
 function readLogs(prefix) {
