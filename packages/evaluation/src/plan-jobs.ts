@@ -74,7 +74,7 @@ export function planSlurmJobs(plan: ShardPlan, o: PlanSlurmOptions): { eval: Sba
       requeue: true,
       output: join(logs, "shard-%a.out"),
       ...(o.extra ? { extra: o.extra } : {}),
-      setup: ['export EBJDAT_THREADS="${SLURM_CPUS_PER_TASK:-1}"', 'echo "ebjdat shard ${SLURM_ARRAY_TASK_ID} of array job ${SLURM_ARRAY_JOB_ID} on $(hostname), restart ${SLURM_RESTART_COUNT:-0}, $(date -Is)"'],
+      setup: ['export EBJDAT_THREADS="${SLURM_CPUS_PER_TASK:-1}"', 'echo "ebjdat shard ${SLURM_ARRAY_TASK_ID:-?} of array job ${SLURM_ARRAY_JOB_ID:-?} on $(hostname), restart ${SLURM_RESTART_COUNT:-0}, $(date -Is)"'],
       command: [...o.ebjdat, "eval", "--plan", join(o.dir, PLAN_FILE), ...(o.evalArgs ?? [])],
     },
     merge: {

@@ -30,7 +30,7 @@ export async function runEvaluation(title: string, jsonPath: string, run: (o: Pi
   } catch (e) {
     if (e instanceof EvaluationInterrupted) {
       bar.done();
-      process.stderr.write(`${e.message}\nresume with the same command (same --json).\n`);
+      process.stderr.write(`${e.message}\nresume with the same command: it continues ${jsonPath}.\n`);
       return stop.signal.reason === "SIGTERM" ? 143 : 130;
     }
     throw e;
