@@ -8,7 +8,7 @@ import { initBackend, modelEps } from "@ebjdat/runtime";
 import { modelContentHash } from "./content-key";
 import { evaluate } from "./evaluate";
 import { mergeShards, ShardMergeError } from "./merge";
-import { planShards, writeShardPlan, type ShardPlan } from "./shard-plan";
+import { planShards, unfinishedShards, writeShardPlan, type ShardPlan } from "./shard-plan";
 import { evaluateShard } from "./shard-run";
 import type { EvaluatedModel, EvaluationFile } from "./types";
 import type { EvaluationSettings } from "./settings";
@@ -57,6 +57,7 @@ describe("shards and merge", () => {
     expect(plan.shards.map((s) => s.range)).toEqual([[2, 8], [8, 16], [16, 26]]);
     const { file, files } = mergeShards(dir);
     expect(files.map((f) => f.slice(dir.length + 1))).toEqual(["shard-0.json", "shard-1.json", "shard-2.json"]);
+    expect(unfinishedShards(plan, dir)).toEqual([]);
     expect(single.stages).toEqual(["apgd-ce", "apgd-dlr", "fab-t", "square"]);
     expect(file.outcome).toHaveLength(24);
     expect(file.energyGap?.n).toBe(24);
@@ -94,6 +95,8 @@ describe("shards and merge", () => {
     const two = planShards(plan.model, data, SETTINGS, 2);
     await evaluateShard(model, data, two, join(root, "two"), 1, quiet);
     copyFileSync(join(root, "two", "shard-1.json"), join(bad, "shard-9.json"));
+    // to run again: shard 1 (unfinished) and shard 2 (a finished file, but of another seed)
+    expect(unfinishedShards(plan, bad)).toEqual([1, 2]);
     let err: ShardMergeError | undefined;
     try {
       mergeShards(bad);

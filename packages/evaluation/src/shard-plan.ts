@@ -117,12 +117,16 @@ export function shardFilesIn(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => /^shard-.*\.json$/.test(f)).sort((a, b) => a.localeCompare(b, "en", { numeric: true })) : [];
 }
 
-/** The shards of `plan` whose results file in `dir` is absent or unfinished (to run, or to run again). */
+/**
+ * The shards of `plan` that are not finished in `dir`: no results file, an unfinished one, or one
+ * of another evaluation (its key is not the shard's), i.e. the shards to run (again).
+ */
 export function unfinishedShards(plan: ShardPlan, dir: string): number[] {
   return plan.shards
     .filter((s) => {
       try {
-        return (JSON.parse(readFileSync(shardResultsPath(dir, s.index), "utf8")) as { complete?: boolean }).complete !== true;
+        const f = JSON.parse(readFileSync(shardResultsPath(dir, s.index), "utf8")) as { complete?: boolean; key?: Record<string, unknown> };
+        return !(f.complete === true && f.key && keyDifferences(shardKey(plan, s.index) as unknown as Record<string, unknown>, f.key).length === 0);
       } catch {
         return true;
       }
