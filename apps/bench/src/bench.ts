@@ -10,6 +10,7 @@ import type { EvalDone, TrainDone } from "./jobs";
 import { buildPlan, type DataChoice, type Job } from "./plan";
 import { Report, type BenchResults, type MissingData, type ModelOutcome } from "./report";
 import { runJobs, type JobOutcome } from "./scheduler";
+import { submitToSlurm, type Executor, type SlurmExecutorOptions } from "./slurm-executor";
 import type { BenchScale } from "./scales";
 
 /** Options of {@link runBench}. */
@@ -32,6 +33,9 @@ export interface BenchOptions {
   dryRun?: boolean;
   /** Run nothing: write the report from the jobs already finished (the others show as not run). */
   reportOnly?: boolean;
+  /** `local` (default): forked processes here; `slurm`: submit the jobs and a report job, and return. */
+  executor?: Executor;
+  slurm?: Omit<SlurmExecutorOptions, "log" | "dataDir">;
   log: (line: string) => void;
   /** Stops the run (SIGINT / SIGTERM): running jobs save their progress, no report is written; runBench then resolves to undefined. */
   signal?: AbortSignal;
@@ -110,12 +114,22 @@ export async function runBench(o: BenchOptions): Promise<BenchResults | undefine
     for (const j of jobs) o.log(`  ${j.id}  ~${hms(j.estimate)}  ${j.dir}`);
     return undefined;
   }
+  if (o.executor === "slurm" && !o.reportOnly) {
+    if (o.force) for (const j of jobs) clearJob(j.dir);
+    if (!o.slurm) throw new Error("the slurm executor needs its options (the bench command for the jobs)");
+    if (jobs.some((j) => !readDone(j.dir))) {
+      const s = submitToSlurm(jobs, { ...o.slurm, ...(o.dataDir ? { dataDir: o.dataDir } : {}), log: o.log });
+      o.log(`submitted ${s.jobs.size} jobs to Slurm; job ${s.report} writes the report into ${o.outDir} when they have ended (follow with: squeue --me)`);
+      return undefined;
+    }
+    o.log("every job is finished: writing the report here");
+  }
   // one bench per cache: a second one would run (or, with --force, delete) the same jobs
   const lock = o.reportOnly ? undefined : acquireLock(join(o.cacheRoot, "bench.lock"), { what: `the bench cache '${o.cacheRoot}'`, onWarning: o.log });
   let backend: Awaited<ReturnType<typeof initBackend>>;
   let outcomes: Map<string, JobOutcome>;
   try {
-    if (o.force) for (const j of jobs) clearJob(j.dir);
+    if (o.force && o.executor !== "slurm") for (const j of jobs) clearJob(j.dir);
     backend = await initBackend({ quiet: true });
     outcomes = o.reportOnly ? cachedOutcomes(jobs) : await runJobs(jobs, { concurrency: o.concurrency, ...(o.dataDir ? { dataDir: o.dataDir } : {}), log: o.log, ...(o.signal ? { signal: o.signal } : {}) });
   } finally {

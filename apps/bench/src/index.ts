@@ -15,6 +15,8 @@ export type { EvalSettings, EvalResult, AttackNumbers, GapNumbers, ProtocolNumbe
 export { runJob } from "./jobs";
 export type { TrainDone, EvalDone } from "./jobs";
 export { runJobs } from "./scheduler";
+export { submitToSlurm, reportArgs, slurmTime } from "./slurm-executor";
+export type { Executor, SlurmExecutorOptions, SlurmSubmission } from "./slurm-executor";
 export type { JobOutcome, SchedulerOptions } from "./scheduler";
 export { Report } from "./report";
 export type { BenchResults, ModelOutcome, MissingData } from "./report";

@@ -14,6 +14,7 @@ import { runBench } from "./bench";
 import { ROWS } from "./rows";
 import { SCALES, type ScaleName } from "./scales";
 import { jobWorker } from "./scheduler";
+import { reportArgs } from "./slurm-executor";
 
 const HELP = `ebjdat bench: the paper's tables and figures, under the standard and the paper protocol
 
@@ -35,6 +36,11 @@ usage: pnpm bench [-- options]   (or: node apps/bench/dist/main.js [options])
   --backend <name>           wasm | cpu | node | node-gpu (default: best available)
   --dry-run                  print the plan and its time estimate
   --report-only              run nothing; write the report from the finished jobs
+  --executor local|slurm     local (default): jobs as processes here (--jobs at a time); slurm: submit
+                             every unfinished job with sbatch (evaluations afterok their training) and
+                             a final job that writes the report, then return
+  --sbatch-option <opt>      with --executor slurm: one more sbatch option for every job, e.g.
+                             --sbatch-option=--partition=gpu (repeatable)
 
 Exit status: 0 when every model was evaluated, 1 when some job failed (the report is still
 written and names the failures), 2 for bad options, 130 / 143 when Ctrl-C / SIGTERM stopped it
@@ -68,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
         backend: { type: "string" },
         "dry-run": { type: "boolean" },
         "report-only": { type: "boolean" },
+        executor: { type: "string", default: "local" },
+        "sbatch-option": { type: "string", multiple: true },
         yes: { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -107,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     const { existsSync } = await import("node:fs");
     if (!existsSync(v["inception-weights"])) return usage(`--inception-weights '${v["inception-weights"]}' does not exist.`);
   }
+  if (v.executor !== "local" && v.executor !== "slurm") return usage(`--executor must be local or slurm, got '${v.executor}'.`);
   if (v.backend) process.env.EBJDAT_BACKEND = v.backend;
   const root = findRepoRoot() ?? process.cwd();
   const stamp = new Date().toISOString().replace(/[:]/g, "-").replace(/\..*$/, "");
@@ -146,6 +155,13 @@ async function main(argv: string[]): Promise<number> {
       ...(v["dry-run"] ? { dryRun: true } : {}),
       ...(v["report-only"] ? { reportOnly: true } : {}),
       signal: stop.signal,
+      ...(v.executor === "slurm"
+        ? {
+            executor: "slurm" as const,
+            // the compute nodes share this file system: they run this very bench
+            slurm: { command: [process.execPath, ...process.execArgv, resolve(process.argv[1]!)], reportArgs: reportArgs(argv, outDir, cacheRoot), dir: join(cacheRoot, "slurm"), extra: v["sbatch-option"] ?? [] },
+          }
+        : {}),
     });
     if (stop.signal.aborted) return stop.signal.reason === "SIGTERM" ? 143 : 130;
     // a model without numbers makes the run fail (the report is written all the same)

@@ -38,7 +38,7 @@ describe("ebjdat CLI", () => {
   });
 
   it("gives every command a --help that lists exactly its options", async () => {
-    expect(COMMANDS.map((c) => c.spec.name)).toEqual(["info", "train", "eval", "sample", "metrics"]);
+    expect(COMMANDS.map((c) => c.spec.name)).toEqual(["info", "train", "eval", "plan", "cluster", "merge", "sample", "metrics"]);
     for (const cmd of COMMANDS) {
       const c = capture();
       const code = await main([cmd.spec.name, "--help"]);

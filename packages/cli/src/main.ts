@@ -2,12 +2,15 @@ import { UsageError } from "./args";
 import { infoCommand } from "./commands/info";
 import { trainCommand } from "./commands/train";
 import { evalCommand } from "./commands/eval";
+import { planCommand } from "./commands/plan";
+import { clusterCommand } from "./commands/cluster";
+import { mergeCommand } from "./commands/merge";
 import { metricsCommand } from "./commands/metrics";
 import { sampleCommand } from "./commands/sample";
 import type { Command } from "./command";
 
 /** Every `ebjdat` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand, sampleCommand, metricsCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand, planCommand, clusterCommand, mergeCommand, sampleCommand, metricsCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 4;

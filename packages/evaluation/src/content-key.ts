@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import type { RawTensor } from "@ebjdat/formats";
+import { gatherImages, gatherLabels, type Dataset } from "@ebjdat/data";
+import type { ResolvedSettings } from "./settings";
+import type { EvaluationKey } from "./types";
 
 /** Canonical JSON: object keys sorted at every level, so equal settings give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -42,4 +45,31 @@ export function modelContentHash(model: { stateDict(): Map<string, RawTensor> })
  */
 export function dataContentHash(images: Uint8Array, labels: Int32Array): string {
   return createHash("sha256").update(bytesOf(images)).update(bytesOf(labels)).digest("hex");
+}
+
+/** The content hash of images [a, b) of `data` (`dataContentHash` of their pixels and labels). */
+export function rangeContentHash(data: Dataset, range: readonly [number, number]): string {
+  const idx = Array.from({ length: range[1] - range[0] }, (_, i) => range[0] + i);
+  return dataContentHash(gatherImages(data, idx), gatherLabels(data, idx));
+}
+
+/**
+ * The content key of an evaluation: the model's weight hash, the data (name, hash and range) and
+ * every resolved setting. Results are resumed, and shards merged, only under equal keys.
+ */
+export function evaluationKey(modelHash: string, data: Dataset, r: ResolvedSettings): EvaluationKey {
+  return {
+    model: modelHash,
+    data: { name: data.name, hash: rangeContentHash(data, r.range), range: r.range },
+    protocol: r.protocol.name,
+    attack: r.attackLabel,
+    eps: r.eps,
+    norm: r.norm,
+    pgdStepSize: r.pgdStepSize,
+    noiseSigma: r.noiseSigma,
+    batchSize: r.batchSize,
+    seed: r.seed,
+    energyGap: r.energyGap,
+    attackOptions: r.attackOptions as Record<string, Record<string, number>>,
+  };
 }

@@ -3,12 +3,12 @@ import { autoAttack, ensembleFor, runAttack, type AttackName } from "@ebjdat/att
 import type { LogitsFn } from "@ebjdat/runtime";
 import { gatherImages, gatherLabels, imageSize, toUnitFloat, type Dataset } from "@ebjdat/data";
 import { computeEnergies } from "@ebjdat/energy";
-import { dataContentHash } from "./content-key";
+import { evaluationKey } from "./content-key";
 import { addTestNoise } from "./noise";
-import { readResumable, RESULTS_FORMAT, writeResults } from "./results-file";
+import { newResultsFile, readResumable, writeResults } from "./results-file";
 import { chunksOf, resolveSettings, type EvaluationSettings, type ResolvedSettings } from "./settings";
-import { accuracyAfterStages, energyGapSummary } from "./summary";
-import type { EvaluatedModel, EvaluateOptions, EvaluationChunk, EvaluationFile, EvaluationKey } from "./types";
+import { completeResults } from "./summary";
+import type { EvaluatedModel, EvaluateOptions, EvaluationChunk, EvaluationFile } from "./types";
 
 /** Thrown when `options.signal` stops an evaluation; every finished chunk is in the results file. */
 export class EvaluationInterrupted extends Error {
@@ -20,24 +20,6 @@ export class EvaluationInterrupted extends Error {
     super(`evaluation interrupted after ${done}/${total} images${resultsPath ? `; finished chunks are saved in ${resultsPath}` : ""}`);
     this.name = "EvaluationInterrupted";
   }
-}
-
-function keyOf(model: EvaluatedModel, data: Dataset, r: ResolvedSettings): EvaluationKey {
-  const idx = Array.from({ length: r.range[1] - r.range[0] }, (_, i) => r.range[0] + i);
-  return {
-    model: model.hash,
-    data: { name: data.name, hash: dataContentHash(gatherImages(data, idx), gatherLabels(data, idx)), range: r.range },
-    protocol: r.protocol.name,
-    attack: r.attackLabel,
-    eps: r.eps,
-    norm: r.norm,
-    pgdStepSize: r.pgdStepSize,
-    noiseSigma: r.noiseSigma,
-    batchSize: r.batchSize,
-    seed: r.seed,
-    energyGap: r.energyGap,
-    attackOptions: r.attackOptions as Record<string, Record<string, unknown>>,
-  };
 }
 
 /** The inputs of images [s, e) as the protocol attacks them: [0, 1] pixels plus the paper noise. */
@@ -152,27 +134,18 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export async function evaluate(model: EvaluatedModel, data: Dataset, settings: EvaluationSettings, options: EvaluateOptions = {}): Promise<EvaluationFile> {
   const r = resolveSettings(settings, data.n);
   if (!model.hash) throw new Error("evaluate: the model needs its content hash (modelContentHash) for the results key");
-  const key = keyOf(model, data, r);
+  const key = evaluationKey(model.hash, data, r);
   const path = options.resultsPath;
   const previous = path ? readResumable(path, key as unknown as Record<string, unknown>) : undefined;
   const n = r.range[1] - r.range[0];
-  const file: EvaluationFile = previous ?? {
-    format: RESULTS_FORMAT,
-    key,
-    protocol: { name: r.protocol.name, description: r.protocol.description },
-    model: { hash: model.hash, ...(model.label ? { label: model.label } : {}) },
-    data: { name: data.name, spec: data.spec, range: r.range },
-    stages: [],
-    chunks: [],
-    done: 0,
-    n,
-    complete: false,
-    warnings: [],
-    backends: [],
-    versions: { "@tensorflow/tfjs-core": tf.version_core, ...(options.versions ?? {}) },
-    seconds: 0,
-    startedAt: new Date().toISOString(),
-  };
+  const file: EvaluationFile =
+    previous ??
+    newResultsFile(key, {
+      protocol: r.protocol,
+      model: { hash: model.hash, ...(model.label ? { label: model.label } : {}) },
+      data: { name: data.name, spec: data.spec, range: r.range },
+      versions: { "@tensorflow/tfjs-core": tf.version_core, ...(options.versions ?? {}) },
+    });
   const warn = options.onWarning ?? ((m: string) => console.warn(`ebjdat/evaluation: ${m}`));
   const finished = new Set(file.chunks.map((c) => c.start));
   const backend = options.backend ?? tf.getBackend() ?? "unknown";
@@ -229,15 +202,7 @@ export async function evaluate(model: EvaluatedModel, data: Dataset, settings: E
     options.onProgress?.({ done: file.done, total: n, label, fraction: file.done / n, chunkSeconds: chunk.seconds });
   }
   if (!file.complete) {
-    const outcome = file.chunks.flatMap((c) => c.outcome);
-    const after = accuracyAfterStages(outcome, file.stages);
-    file.outcome = outcome;
-    file.cleanAccuracy = after.clean!;
-    file.robustAccuracyAfter = after;
-    file.robustAccuracy = outcome.filter((o) => o === "robust").length / outcome.length;
-    if (r.energyGap) file.energyGap = energyGapSummary(file.chunks.flatMap((c) => c.energyClean ?? []), file.chunks.flatMap((c) => c.energyAdv ?? []));
-    file.complete = true;
-    file.finishedAt = new Date().toISOString();
+    completeResults(file);
     if (path) writeResults(path, file);
   }
   return file;

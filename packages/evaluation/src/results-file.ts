@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { writeJsonAtomic } from "@ebjdat/runtime";
 import { canonicalJson } from "./content-key";
-import type { EvaluationFile } from "./types";
+import type { EvaluationFile, EvaluationKey } from "./types";
 
 /** Format tag of a results file; a file of another format is never resumed. */
 export const RESULTS_FORMAT = "ebjdat-evaluation/1";
@@ -56,4 +56,33 @@ export function readResumable(path: string, key: Record<string, unknown>): Evalu
 /** Writes the results file atomically (a temporary file renamed over it). */
 export function writeResults(path: string, file: EvaluationFile): void {
   writeJsonAtomic(path, file);
+}
+
+/** What a new results file records besides its key: protocol, model, data and versions. */
+export interface ResultsFileHeader {
+  protocol: EvaluationFile["protocol"];
+  model: EvaluationFile["model"];
+  data: EvaluationFile["data"];
+  versions: Record<string, string>;
+}
+
+/** An empty results file of content key `key`: no chunk done yet, started now. */
+export function newResultsFile(key: EvaluationKey, h: ResultsFileHeader): EvaluationFile {
+  return {
+    format: RESULTS_FORMAT,
+    key,
+    protocol: { name: h.protocol.name, description: h.protocol.description },
+    model: h.model,
+    data: h.data,
+    stages: [],
+    chunks: [],
+    done: 0,
+    n: h.data.range[1] - h.data.range[0],
+    complete: false,
+    warnings: [],
+    backends: [],
+    versions: h.versions,
+    seconds: 0,
+    startedAt: new Date().toISOString(),
+  };
 }

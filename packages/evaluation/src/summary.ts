@@ -1,5 +1,5 @@
 import { energyGapStats } from "@ebjdat/energy";
-import type { EnergyGapSummary, Outcome } from "./types";
+import type { EnergyGapSummary, EvaluationFile, Outcome } from "./types";
 
 /**
  * Accuracy after each stage from per-image outcomes (fra31 `run_standard_evaluation`, spec 7.6):
@@ -25,4 +25,22 @@ export function energyGapSummary(clean: readonly number[], adv: readonly number[
   let abs = 0;
   for (let i = 0; i < clean.length; i++) abs += Math.abs(adv[i]! - clean[i]!);
   return { mean: g.mean, variance: g.variance, std: g.std, meanAbs: abs / clean.length, n: g.n };
+}
+
+/**
+ * Completes a results file whose chunks cover its range: per-image outcomes in image order, the
+ * accuracy after every stage (spec 7.6), robust accuracy and, when the key asks for it, the
+ * Table 1 energy-gap statistic (spec 1.1). A single run and a merge of shards both end here, so
+ * equal chunks give equal summaries.
+ */
+export function completeResults(file: EvaluationFile): void {
+  const outcome = file.chunks.flatMap((c) => c.outcome);
+  const after = accuracyAfterStages(outcome, file.stages);
+  file.outcome = outcome;
+  file.cleanAccuracy = after.clean!;
+  file.robustAccuracyAfter = after;
+  file.robustAccuracy = outcome.filter((o) => o === "robust").length / outcome.length;
+  if (file.key.energyGap) file.energyGap = energyGapSummary(file.chunks.flatMap((c) => c.energyClean ?? []), file.chunks.flatMap((c) => c.energyAdv ?? []));
+  file.complete = true;
+  file.finishedAt = new Date().toISOString();
 }

@@ -1,14 +1,13 @@
 import { ATTACK_NAMES, ATTACKS } from "@ebjdat/attacks";
-import { evaluate, EvaluationInterrupted, EvaluationSettingsError, modelContentHash, PROTOCOL_NAMES, resolveSettings, type EvaluationFile, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
+import { evaluate, EvaluationSettingsError, modelContentHash, PROTOCOL_NAMES, resolveSettings, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { loadModel } from "@ebjdat/models";
-import { acquireLock, imageEps, modelEps } from "@ebjdat/runtime";
+import { imageEps, modelEps } from "@ebjdat/runtime";
 import { existsSync } from "node:fs";
 import { defineCommand } from "../command";
 import { int, num, str, UsageError, type ParsedValues } from "../args";
-import { ProgressBar, roughDuration } from "../progress";
 import { backendFrom, COMMON_HELP, COMMON_OPTIONS, DATA_HELP, DATA_OPTIONS, datasetFrom } from "./common";
-import { interruptExitCode, onInterrupt } from "../interrupt";
-
+import { PLAN_HELP, PLAN_OPTIONS, runPlannedShard } from "./eval-shard";
+import { runEvaluation } from "./run-evaluation";
 
 function parseRange(s: string | undefined): [number, number] | undefined {
   if (s === undefined) return undefined;
@@ -35,7 +34,7 @@ function attackOptionsFrom(s: string | undefined): EvaluationSettings["attackOpt
 }
 
 /** The evaluation settings of the options; every bad value is a UsageError before any work. */
-function settingsFrom(values: ParsedValues): EvaluationSettings {
+export function settingsFrom(values: ParsedValues): EvaluationSettings {
   const attack = str(values, "attack") ?? "autoattack";
   const p = str(values, "protocol");
   if (p !== undefined && !(PROTOCOL_NAMES as readonly string[]).includes(p)) throw new UsageError(`--protocol must be one of ${PROTOCOL_NAMES.join(", ")}, got '${p}'.`);
@@ -70,13 +69,6 @@ function settingsFrom(values: ParsedValues): EvaluationSettings {
   return settings;
 }
 
-function summary(f: EvaluationFile, jsonPath: string): string {
-  const rows = Object.entries(f.robustAccuracyAfter ?? {}).map(([k, v]) => `  ${k.padEnd(10)} ${(v * 100).toFixed(2)}%`);
-  const gap = f.energyGap ? `energy gap E(x_adv) - E(x): mean ${f.energyGap.mean.toFixed(4)}, variance ${f.energyGap.variance.toFixed(4)} (n ${f.energyGap.n})\n` : "";
-  const noise = f.key.noiseSigma > 0 ? `, test noise σ ${f.key.noiseSigma} (model space)` : "";
-  return `${f.key.attack} at eps ${f.key.eps.toFixed(5)} (${f.key.norm}, ${f.protocol.name} protocol${noise}) on ${f.n} images of ${f.data.spec}, backend ${f.backends.join(", ")}\naccuracy after each stage:\n${rows.join("\n")}\n${gap}results: ${jsonPath}\n`;
-}
-
 /**
  * `ebjdat eval`: clean and robust accuracy of a checkpoint under the standard or the paper
  * protocol, through `evaluate` of @ebjdat/evaluation (the bench's evaluation too). The results
@@ -88,7 +80,8 @@ export const evalCommand = defineCommand(
   {
     name: "eval",
     summary: "Clean and robust accuracy under PGD / APGD / FAB / Square / AutoAttack",
-    usage: "ebjdat eval --model <checkpoint> --data <dataset spec> [--range a:b] [--protocol standard|paper] [--attack <name>] [--eps 8/255] [--norm linf|l2] [--batch N] [--seed S] --json <out.json>",
+    usage:
+      "ebjdat eval --model <checkpoint> --data <dataset spec> [--range a:b] [--protocol standard|paper] [--attack <name>] [--eps 8/255] [--norm linf|l2] [--batch N] [--seed S] --json <out.json>\n       ebjdat eval --plan <results folder>/plan.json [--shard i/N]   (one shard of an `ebjdat plan`)",
     help: {
       "--model <path>": "checkpoint: .pt/.pth (official PyTorch), .safetensors, or a saved TF.js model folder",
       "--data <spec>": "dataset spec of @ebjdat/data, e.g. cifar10-exact-test, cifar10:test",
@@ -102,6 +95,7 @@ export const evalCommand = defineCommand(
       "--batch <n>": "images per chunk and attack batch (default 100)",
       "--json <file>": "results file (required); rerun with the same file to continue (one process at a time: <file>.lock)",
       "--energy-gap": "also record E(x) and E(x_adv) per image and the Table 1 statistic (mean/variance of E(x_adv) - E(x))",
+      ...PLAN_HELP,
       ...COMMON_HELP,
       ...DATA_HELP,
       "--seed <n>": "random seed (default 0)",
@@ -121,9 +115,11 @@ export const evalCommand = defineCommand(
       batch: { type: "string" },
       json: { type: "string" },
       "energy-gap": { type: "boolean" },
+      ...PLAN_OPTIONS,
     },
   },
   async (values) => {
+    if (str(values, "plan") !== undefined || str(values, "shard") !== undefined) return runPlannedShard(values);
     const modelPath = str(values, "model");
     const spec = str(values, "data");
     const jsonPath = str(values, "json");
@@ -137,69 +133,14 @@ export const evalCommand = defineCommand(
     if (range && range[0] >= range[1]) throw new UsageError(`--range ${str(values, "range")} is empty or beyond the dataset's ${ds.n} images (${spec} has images 0:${ds.n}).`);
 
     const backend = await backendFrom(values);
-    const lock = acquireLock(`${jsonPath}.lock`, { what: `the results file '${jsonPath}'`, onWarning: (m) => process.stderr.write(`${m}\n`) });
-    const stop = new AbortController();
-    const release = onInterrupt(stop, "eval: stopping after the current chunk (Ctrl-C again to quit at once; finished chunks are saved)");
-    let loaded;
-    try {
-      loaded = await loadModel(modelPath);
-    } catch (e) {
-      release();
-      lock.release();
-      throw e;
-    }
-    const { model, source, replayBuffer } = loaded;
+    const { model, source, replayBuffer } = await loadModel(modelPath);
     replayBuffer?.dispose();
-    const bar = new ProgressBar(`eval ${settings.attack}`);
-    const say = (line: string): void => {
-      process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[2K" : ""}${line}\n`);
-    };
-    let first = true;
-    let lastDone = 0;
-    let timed = { images: 0, seconds: 0 };
     try {
       if (model.config.numClasses !== ds.numClasses) throw new UsageError(`The model has ${model.config.numClasses} classes but ${spec} has ${ds.numClasses}.`);
-      const file = await evaluate(
-        { logits: model.toLogitsFn("eval"), hash: modelContentHash(model), label: source.path ?? modelPath },
-        ds,
-        { ...settings, ...(range ? { range } : {}) },
-        {
-          resultsPath: jsonPath,
-          backend: backend.name,
-          signal: stop.signal,
-          onProgress: (p) => {
-            if (first) {
-              first = false;
-              lastDone = p.done;
-              say(p.done > 0 ? `continuing ${jsonPath}: ${p.done}/${p.total} images already done` : `eval: ${settings.attack} on ${p.total} images in chunks of ${settings.batchSize}; each finished chunk is saved in ${jsonPath}`);
-            }
-            if (p.chunkSeconds !== undefined) {
-              const before = timed.images;
-              timed = { images: timed.images + p.done - lastDone, seconds: timed.seconds + p.chunkSeconds };
-              lastDone = p.done;
-              const left = p.total - p.done;
-              // one estimate, after the first chunk this process finished: what the rest will take
-              if (before === 0 && left > 0) say(`eval: ${timed.images} images took ${roughDuration(timed.seconds)}; about ${roughDuration((timed.seconds / timed.images) * left)} for the ${left} images left (Ctrl-C stops after a chunk; rerun to continue)`);
-            }
-            bar.update({ done: (p.fraction ?? p.done / p.total) * p.total, total: p.total, label: p.label });
-          },
-          onWarning: (m) => say(`warning: ${m}`),
-        },
-      );
-      bar.done();
-      process.stdout.write(summary(file, jsonPath));
-      return 0;
-    } catch (e) {
-      if (e instanceof EvaluationInterrupted) {
-        bar.done();
-        say(`interrupted by ${String(stop.signal.reason)}: ${e.message}\nresume with the same command (same --json).`);
-        return interruptExitCode(stop.signal.reason);
-      }
-      throw e;
+      const evaluated = { logits: model.toLogitsFn("eval"), hash: modelContentHash(model), label: source.path ?? modelPath };
+      return await runEvaluation(`eval ${settings.attack}`, jsonPath, (o) => evaluate(evaluated, ds, { ...settings, ...(range ? { range } : {}) }, { ...o, resultsPath: jsonPath, backend: backend.name }), { attack: settings.attack ?? "autoattack", batchSize: settings.batchSize ?? 100 });
     } finally {
-      release();
       model.dispose();
-      lock.release();
     }
   },
 );
