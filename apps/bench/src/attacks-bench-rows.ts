@@ -99,7 +99,7 @@ export function runOfficial(s: OfficialSettings): OfficialRun | string {
   if (!script) return "attacks_official.py not found";
   const cfg = { autoattack: s.autoattack, model: s.model, data: s.data, n: s.n, threads: s.threads, bs: s.bs, attacks: s.attacks };
   const r = spawnSync(python, [script, JSON.stringify(cfg)], { encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "inherit"] });
-  if (r.status !== 0) return `official run failed (exit ${r.status})`;
+  if (r.status !== 0) return `official run failed (${r.status !== null ? `exit ${r.status}` : `killed by ${r.signal}`})`;
   const out = JSON.parse(r.stdout) as { torch: string; threads: number; blas: string; results: { attack: BenchAttack; seconds: number; robust_accuracy: number; clean_accuracy: number }[] };
   return {
     torch: out.torch,
