@@ -139,6 +139,7 @@ def main():
     eps = 8 / 255
     bs = cfg.get("bs", 250)
     clean = accuracy(model, x, y, bs)
+    pgd20(model, x, y, eps, bs)  # warm-up, untimed (as the TypeScript side)
     results = []
     for name in cfg["attacks"]:
         t = time.perf_counter()

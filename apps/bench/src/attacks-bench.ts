@@ -7,7 +7,8 @@
  * (when Debian's python3-torch is importable and `--official-autoattack <dir>` is a checkout;
  * else each row says why it is missing). Prints seconds, ratio ours / official, both robust
  * accuracies (a ratio counts only when they agree within 1.5 points), the BLAS in use, our peak
- * resident memory, the machine and the date; writes JSON (`--json`).
+ * resident memory, the machine and the date; writes JSON (`--json`). Both sides run one untimed
+ * PGD-20 first (warm-up).
  *
  * Usage: tsx src/attacks-bench.ts [--n 1000] [--quick (n = 20)] [--attacks apgd-ce,apgd-t,fab-t,square,standard,pgd20]
  *        [--threads 2] [--batch 250] [--official-autoattack <dir>] [--no-ours] [--backend wasm] [--json out.json]
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
   if (!values["no-ours"]) {
     const { model } = await loadModel(modelPath);
     const f = model.toLogitsFn("eval");
+    // warm-up, untimed: the first passes of a process pay ~5 s (wasm heap growth, kernel set-up)
+    await runOurs("pgd20", f, x, y, batch === 250 ? undefined : batch);
     for (const a of attacks) {
       const r = await runOurs(a, f, x, y, batch === 250 ? undefined : batch);
       process.stderr.write(`ours ${a}: ${r.seconds.toFixed(1)} s, robust ${(100 * r.robustAccuracy).toFixed(1)} %\n`);
