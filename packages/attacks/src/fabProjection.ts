@@ -1,3 +1,5 @@
+import { argsortAscending } from "./argsort";
+
 /**
  * Minimal-l∞ step onto a hyperplane inside the unit box (fra31 `fab_projections.py::projection_linf`,
  * spec 7.4): for each row t, finds d minimising ‖d‖∞ subject to wᵀ(t + d) = b and t + d ∈ [0, 1]^D;
@@ -19,6 +21,7 @@ export function projectionLinf(t: Float32Array, w: Float32Array, b: Float64Array
   const ww = new Float64Array(dim);
   const aa = new Uint8Array(dim);
   const order = new Int32Array(dim);
+  const scratch = new Int32Array(dim);
   const s = new Float64Array(dim);
   const sb = new Float64Array(dim);
   for (let r = 0; r < rows; r++) {
@@ -37,8 +40,8 @@ export function projectionLinf(t: Float32Array, w: Float32Array, b: Float64Array
       p[i] = a - ti * (2 * a - 1);
       order[i] = i;
     }
-    // ascending p (stable, like torch.argsort on ties is unspecified; index order used here)
-    order.sort((i, j) => p[i]! - p[j]! || i - j);
+    // ascending p (torch.argsort leaves ties unspecified; index order used here)
+    argsortAscending(p, order, scratch);
     let wtn = 0;
     let b0 = 0;
     for (let i = 0; i < dim; i++) {
