@@ -10,7 +10,9 @@ export { resolveConfig, blocksPerStage, stageWidths, WRN_DEFAULTS } from "./conf
 export type { WideResNetConfig, ResolvedWideResNetConfig, NormKind } from "./config";
 export { exportStateDict, importStateDict, inferConfig, isIgnoredKey, withYopoAliases } from "./state-dict";
 export type { ParamEntry, ParamLayout, StateDict, StateDictModel } from "./state-dict";
-export { loadModel, saveModel, modelFromStateDict } from "./load-model";
-export type { LoadedModel, LoadModelOptions, ModelSource, ModelSourceKind, SaveModelOptions } from "./load-model";
+export { modelFromStateDict } from "./model-from-state-dict";
+export type { LoadModelOptions } from "./model-from-state-dict";
+export { loadModel, saveModel } from "./load-model";
+export type { LoadedModel, ModelSource, ModelSourceKind, SaveModelOptions } from "./load-model";
 export { saveTfjsModel, loadTfjsModel, isTfjsModelDir, TFJS_FORMAT, TFJS_FORMAT_VERSION } from "./tfjs-format";
 export type { TfjsModelJson, SaveTfjsOptions } from "./tfjs-format";

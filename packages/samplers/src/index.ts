@@ -10,7 +10,8 @@ export { fitClassGaussians, gaussianInit, gaussianMemoryBytes } from "./gaussian
 export type { ClassGaussians, CovarianceKind, FitGaussiansOptions, GaussianInitOptions, ImageData } from "./gaussian-init";
 export { ReplayBuffer } from "./replay-buffer";
 export type { Draw, DrawOptions } from "./replay-buffer";
-export { saveReplayBuffer, loadReplayBuffer, replayBufferToSafetensors, replayBufferFromSafetensors, REPLAY_BUFFER_KEY } from "./buffer-io";
+export { replayBufferToSafetensors, replayBufferFromSafetensors, REPLAY_BUFFER_KEY } from "./buffer-io";
+export { saveReplayBuffer, loadReplayBuffer } from "./buffer-file";
 export { SAMPLER_PRESETS, samplerConfig } from "./config";
 export type { SamplerConfig, SamplerPresetName, UpdateRule, PyldForm } from "./config";
 export { chainObjective, chainGradient } from "./objective";
@@ -22,5 +23,6 @@ export { advSample, advObjectiveTerms, advStepRule, ADV_PRESET_SAMPLER } from ".
 export type { AdvSamplerMode, AdvSamplerOptions, AdvObjectiveTerms, AdvPresetName } from "./adversarial";
 export { sample, gridLabels } from "./sample";
 export type { SampleOptions, SampleResult, SampleProgress } from "./sample";
-export { imageGrid, gridSvg, saveImageGrid } from "./image-grid";
+export { imageGrid } from "./image-grid";
+export { gridSvg, saveImageGrid } from "./image-grid-file";
 export type { GridImages, ImageGridOptions } from "./image-grid";

@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { envVar } from "../env";
+import { loadAddon } from "./load-addon";
 
 /** The native kernels (the N-API addon built from native/*.c, entries in native/addon.c), when built and loadable. */
 export interface NativeAddon {
@@ -16,6 +14,12 @@ export interface NativeAddon {
   conv2dBackpropFilter(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
 }
 
+/** The addon (when it loaded) and what `nativeKernels()` reports about it. */
+export interface LoadedAddon {
+  addon?: NativeAddon;
+  info: NativeKernelsInfo;
+}
+
 /** What `nativeKernels()` reports: whether the native kernels are in use, and why not. */
 export interface NativeKernelsInfo {
   /** true when the addon loaded and is enabled */
@@ -28,49 +32,11 @@ export interface NativeKernelsInfo {
   reason?: string;
 }
 
-declare const __filename: string | undefined;
+let loaded: LoadedAddon | undefined;
+let enabled = envVar("EBJDAT_NATIVE") !== "0";
 
-function packageRoot(): string | undefined {
-  let here: string | undefined;
-  try {
-    here = dirname(fileURLToPath(import.meta.url));
-  } catch {
-    here = typeof __filename === "string" ? dirname(__filename) : undefined;
-  }
-  for (let d = here; d !== undefined; ) {
-    const pj = join(d, "package.json");
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name === "@ebjdat/runtime") return d;
-      } catch {
-        /* keep walking */
-      }
-    }
-    const up = dirname(d);
-    d = up === d ? undefined : up;
-  }
-  return undefined;
-}
-
-let loaded: { addon?: NativeAddon; info: NativeKernelsInfo } | undefined;
-let enabled = process.env.EBJDAT_NATIVE !== "0";
-
-function load(): { addon?: NativeAddon; info: NativeKernelsInfo } {
-  if (loaded) return loaded;
-  const override = process.env.EBJDAT_NATIVE_PATH;
-  const root = packageRoot();
-  const path = override ?? (root ? join(root, "native", "build", "ebjdat_native.node") : undefined);
-  if (!path || !existsSync(path)) {
-    loaded = { info: { active: false, reason: `not built (no ${path ?? "native/build/ebjdat_native.node"}; run \`node scripts/build-native.mjs\` in @ebjdat/runtime)` } };
-    return loaded;
-  }
-  try {
-    const addon = createRequire(join(path, ".."))(path) as NativeAddon;
-    const i = addon.info();
-    loaded = { addon, info: { active: true, blas: i.blas, threads: i.threads, path } };
-  } catch (e) {
-    loaded = { info: { active: false, path, reason: `failed to load: ${(e as Error).message}` } };
-  }
+function load(): LoadedAddon {
+  loaded ??= loadAddon(envVar("EBJDAT_NATIVE_PATH"));
   return loaded;
 }
 
