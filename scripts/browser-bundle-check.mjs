@@ -13,7 +13,10 @@
  * Workspace imports (`@ebjdat/x`) resolve to that package's browser source entry, and relative
  * imports to their `.browser.ts` siblings (scripts/lib/browser-build.mjs), as the browser builds do.
  *
- *   node scripts/browser-bundle-check.mjs [--self-test] [package ...]
+ * With --dist (CI, after the build), the built browser entries are bundled too, through the
+ * package.json `browser` conditions, as an application's bundler reaches them.
+ *
+ *   node scripts/browser-bundle-check.mjs [--self-test] [--dist] [package ...]
  */
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -44,7 +47,7 @@ function isBuiltin(spec) {
  * Bundles `entry` for the browser and returns the problems found (strings naming the importing
  * file), [] when clean. `workspace` maps package names to folders (for `@ebjdat/*` imports).
  */
-export async function checkEntry(entry, { workspace = new Map(), root = REPO_ROOT } = {}) {
+export async function checkEntry(entry, { workspace = new Map(), root = REPO_ROOT, substitutes = true } = {}) {
   const problems = [];
   const rel = (p) => relative(root, p) || p;
   const plugin = {
@@ -82,7 +85,7 @@ export async function checkEntry(entry, { workspace = new Map(), root = REPO_ROO
       external: ["@tensorflow/*"],
       // Node-only globals become a marker the output scan below finds (bound names are untouched).
       define: Object.fromEntries(NODE_GLOBALS.map((g) => [g, `${MARK}${g}__`])),
-      plugins: [browserSubstitutes(), plugin],
+      plugins: substitutes ? [browserSubstitutes(), plugin] : [plugin],
       logLevel: "silent",
     });
     text = out.outputFiles.map((f) => f.text).join("\n");
@@ -121,8 +124,23 @@ export function checkManifest(dir, manifest) {
   return problems;
 }
 
-/** Checks the named portable packages; returns { name: problems[] }. */
-export async function checkPackages(names = PORTABLE_PACKAGES) {
+/**
+ * The built entry a browser bundler picks for a package (its `exports["."].browser`, else the
+ * ES module entry), or undefined when it is not built.
+ */
+export function builtBrowserEntry(dir, manifest) {
+  const dot = manifest.exports?.["."];
+  const target = dot?.browser?.default ?? dot?.import?.default ?? manifest.module;
+  const file = target ? join(dir, target) : undefined;
+  return file && existsSync(file) ? file : undefined;
+}
+
+/**
+ * Checks the named portable packages; returns { name: problems[] }. With `dist`, also bundles
+ * each package's built browser entry as a bundler would reach it (workspace imports resolved by
+ * esbuild through the packages' `browser` conditions, no substitutes): the published wiring.
+ */
+export async function checkPackages(names = PORTABLE_PACKAGES, { dist = false } = {}) {
   const all = workspacePackages();
   const workspace = new Map(all.map(({ dir, manifest }) => [manifest.name, dir]));
   const results = {};
@@ -132,7 +150,13 @@ export async function checkPackages(names = PORTABLE_PACKAGES) {
       results[`@ebjdat/${short}`] = ["no such workspace package"];
       continue;
     }
-    results[pkg.manifest.name] = [...checkManifest(pkg.dir, pkg.manifest), ...(await checkEntry(browserEntry(pkg.dir), { workspace }))];
+    const problems = [...checkManifest(pkg.dir, pkg.manifest), ...(await checkEntry(browserEntry(pkg.dir), { workspace }))];
+    if (dist) {
+      const built = builtBrowserEntry(pkg.dir, pkg.manifest);
+      if (!built) problems.push("not built (run the build first, or leave out --dist)");
+      else problems.push(...(await checkEntry(built, { substitutes: false })).map((p) => `built: ${p}`));
+    }
+    results[pkg.manifest.name] = problems;
   }
   return results;
 }
@@ -176,13 +200,13 @@ async function selfTest() {
 }
 
 async function main(argv) {
-  const args = argv.filter((a) => a !== "--self-test");
+  const args = argv.filter((a) => !a.startsWith("--"));
   if (argv.includes("--self-test")) await selfTest();
-  const results = await checkPackages(args.length > 0 ? args : PORTABLE_PACKAGES);
+  const results = await checkPackages(args.length > 0 ? args : PORTABLE_PACKAGES, { dist: argv.includes("--dist") });
   let failed = 0;
   for (const [name, problems] of Object.entries(results)) {
     if (problems.length === 0) {
-      console.log(`browser bundle ok: ${name}`);
+      console.log(`browser bundle ok: ${name}${argv.includes("--dist") ? " (sources and built entry)" : ""}`);
       continue;
     }
     failed += 1;

@@ -1,4 +1,4 @@
-import type { LoadedAddon } from "./addon";
+import type { LoadedAddon } from "./addon-types";
 import type { loadAddon as nodeLoadAddon } from "./load-addon";
 
 /**

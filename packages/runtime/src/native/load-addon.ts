@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LoadedAddon, NativeAddon } from "./addon";
+import type { LoadedAddon, NativeAddon } from "./addon-types";
 
 // Node only: the browser build substitutes ./load-addon.browser.ts (DEVELOPING.md, "Browser builds").
 
