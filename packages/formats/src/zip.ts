@@ -1,4 +1,4 @@
-import { inflateRawSync } from "node:zlib";
+import { inflateRaw } from "./inflate.js";
 
 /** One file of a zip archive. */
 export interface ZipEntry {
@@ -133,7 +133,7 @@ export class ZipArchive {
     if (e!.method === 8) {
       let out: Uint8Array;
       try {
-        out = new Uint8Array(inflateRawSync(raw));
+        out = inflateRaw(raw, e!.size);
       } catch (err) {
         this.fail(`entry "${name}": deflate data is corrupt (${(err as Error).message})`);
       }

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "@ebjdat/runtime";
 import { loadSafetensorsFile, loadTorchFile, toFloat32, type RawTensor } from "@ebjdat/formats";
 import { sharedPath } from "@ebjdat/testing";
-import { loadModel, modelFromStateDict, saveModel } from "./load-model";
+import { loadModel, saveModel } from "./load-model";
+import { modelFromStateDict } from "./model-from-state-dict";
 import { inferConfig, withYopoAliases, type StateDict } from "./state-dict";
 
 const models = (f: string): string => sharedPath("vectors", "models", f);

@@ -2,10 +2,10 @@ import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, extname } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { isRawTensor, loadSafetensorsFile, loadTorchFile, saveSafetensorsFile, toFloat32, torchStateDict, type RawTensor, type TorchValue } from "@ebjdat/formats";
-import type { WideResNetConfig } from "./config";
-import { inferConfig, isIgnoredKey, type StateDict } from "./state-dict";
+import { isIgnoredKey } from "./state-dict";
+import { modelFromStateDict, type LoadModelOptions } from "./model-from-state-dict";
 import { isTfjsModelDir, loadTfjsModel, saveTfjsModel, type SaveTfjsOptions } from "./tfjs-format";
-import { createWideResNet, type WideResNet } from "./wide-resnet";
+import type { WideResNet } from "./wide-resnet";
 
 /** Which kind of file a model came from. */
 export type ModelSourceKind = "torch" | "safetensors" | "tfjs";
@@ -27,28 +27,6 @@ export interface LoadedModel {
   /** The checkpoint's replay buffer, converted NCHW → NHWC, in model space [-1, 1]. */
   replayBuffer?: tf.Tensor4D;
   source: ModelSource;
-}
-
-/** Options of {@link loadModel} and {@link modelFromStateDict}. */
-export interface LoadModelOptions {
-  /** Overrides of the inferred config (e.g. `bnMomentum`, `leak`); architecture fields must agree with the weights. */
-  config?: Partial<WideResNetConfig>;
-}
-
-/**
- * Builds a WRN from an official state dict: architecture from {@link inferConfig} (plus
- * `options.config`), then all weights loaded with strict key/shape checks (spec 2.1).
- */
-export function modelFromStateDict(dict: StateDict, source = "state dict", options: LoadModelOptions = {}): WideResNet {
-  const config = { ...inferConfig(dict), ...options.config };
-  const model = createWideResNet(config);
-  try {
-    model.loadStateDict(dict, source);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  return model;
 }
 
 function sniff(path: string): "torch" | "safetensors" | "unknown" {

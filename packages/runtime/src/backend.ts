@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { envVar, logLine } from "./env";
 import { nativeKernels } from "./native/addon";
 import { registerKernelsAndGradients } from "./register";
 
@@ -76,7 +77,7 @@ async function tryLoad(name: BackendName): Promise<string | undefined> {
  * that cannot load is an error naming it. Idempotent for the same choice.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
-  const env = process.env.EBJDAT_BACKEND;
+  const env = envVar("EBJDAT_BACKEND");
   const forced = options.backend ?? (env && env !== "auto" ? env : undefined);
   if (forced !== undefined && !isBackendName(forced)) {
     throw new Error(`Unknown backend '${forced}' (from ${options.backend ? "--backend" : "EBJDAT_BACKEND"}); expected one of node-gpu, node, wasm, cpu, webgpu.`);
@@ -107,7 +108,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
     current = { name, tfName: TF_NAMES[name], notes, tfjsVersion: tf.version_core };
     currentRequest = request;
-    if (!options.quiet) process.stderr.write(`ebjdat: backend ${name}${native} (tfjs ${tf.version_core})\n`);
+    if (!options.quiet) logLine(`ebjdat: backend ${name}${native} (tfjs ${tf.version_core})`);
     return current;
   }
   throw new Error(

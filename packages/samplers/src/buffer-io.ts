@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import { readSafetensors, toFloat32, writeSafetensors } from "@ebjdat/formats";
-import { writeFileAtomic } from "@ebjdat/runtime";
 import { ReplayBuffer } from "./replay-buffer";
 import type { Initializer } from "./initializer";
 
@@ -19,11 +17,6 @@ export function replayBufferToSafetensors(buffer: ReplayBuffer, metadata: Record
   return writeSafetensors({ [REPLAY_BUFFER_KEY]: { dtype: "float32", shape: [buffer.size, ...buffer.imageShape], data: buffer.data } }, meta);
 }
 
-/** Saves the replay buffer beside a checkpoint (safetensors, atomic write). */
-export function saveReplayBuffer(buffer: ReplayBuffer, path: string, metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, replayBufferToSafetensors(buffer, metadata));
-}
-
 /**
  * Reads a replay buffer from safetensors bytes: the tensor `replay_buffer` (or the only
  * tensor), NHWC `[N, H, W, C]`. `num_classes` metadata restores the class layout.
@@ -36,9 +29,4 @@ export function replayBufferFromSafetensors(bytes: Uint8Array, options: { init?:
   if (raw.shape.length !== 4) throw new Error(`loadReplayBuffer: ${source}: expected an NHWC [N, H, W, C] tensor, got shape [${raw.shape.join(", ")}]`);
   const k = metadata.num_classes !== undefined ? Number(metadata.num_classes) : undefined;
   return new ReplayBuffer(Float32Array.from(toFloat32(raw)), raw.shape.slice(1), { numClasses: k, init: options.init });
-}
-
-/** Loads a replay buffer saved by {@link saveReplayBuffer}. */
-export function loadReplayBuffer(path: string, options: { init?: Initializer } = {}): ReplayBuffer {
-  return replayBufferFromSafetensors(new Uint8Array(readFileSync(path)), { ...options, source: path });
 }

@@ -1,7 +1,5 @@
-import { extname } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { encodePng, type RgbImage } from "@ebjdat/data";
-import { writeFileAtomic } from "@ebjdat/runtime";
+import type { RgbImage } from "@ebjdat/data";
 
 /** Images NHWC float in [0, 1] (API space, spec 0.1), as a tensor or flat data with its shape. */
 export type GridImages = tf.Tensor4D | { data: Float32Array; shape: readonly [number, number, number, number] };
@@ -59,23 +57,4 @@ export function imageGrid(images: GridImages, options: ImageGridOptions = {}): R
     }
   }
   return { width, height, data: out };
-}
-
-/** A standalone SVG embedding the grid as a PNG (pixelated scaling). */
-export function gridSvg(img: RgbImage, scale = 1): string {
-  const b64 = Buffer.from(encodePng(img)).toString("base64");
-  const w = img.width * scale;
-  const h = img.height * scale;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${img.width} ${img.height}">\n<image width="${img.width}" height="${img.height}" style="image-rendering:pixelated" href="data:image/png;base64,${b64}"/>\n</svg>\n`;
-}
-
-/**
- * Saves images (NHWC in [0, 1]) as a grid: `.png` (default) or `.svg` (PNG embedded) by the
- * path's extension, written atomically. For model-space samples pass (x + 1) / 2.
- */
-export function saveImageGrid(images: GridImages, path: string, options: ImageGridOptions & { svgScale?: number } = {}): void {
-  const ext = extname(path).toLowerCase();
-  if (ext !== ".png" && ext !== ".svg") throw new Error(`saveImageGrid: path must end in .png or .svg, got ${path}`);
-  const img = imageGrid(images, options);
-  writeFileAtomic(path, ext === ".png" ? encodePng(img) : gridSvg(img, options.svgScale ?? 1));
 }

@@ -5,8 +5,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "@ebjdat/data";
 import { initBackend, Rng } from "@ebjdat/runtime";
-import { loadReplayBuffer, saveReplayBuffer } from "./buffer-io";
-import { imageGrid, saveImageGrid } from "./image-grid";
+import { loadReplayBuffer, saveReplayBuffer } from "./buffer-file";
+import { imageGrid } from "./image-grid";
+import { saveImageGrid } from "./image-grid-file";
 import { uniformInit } from "./initializer";
 import { ReplayBuffer } from "./replay-buffer";
 

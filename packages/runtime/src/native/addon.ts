@@ -1,76 +1,14 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { envVar } from "../env";
+import type { LoadedAddon, NativeAddon, NativeKernelsInfo } from "./addon-types";
+import { loadAddon } from "./load-addon";
 
-/** The native kernels (the N-API addon built from native/*.c, entries in native/addon.c), when built and loadable. */
-export interface NativeAddon {
-  info(): { blas: string; threads: number };
-  configure(blas: string, threads: number): { blas: string; threads: number };
-  conv2d(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
-  leakyRelu(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
-  leakyReluGrad(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
-  columnSum(memory: ArrayBuffer, offsets: number[], dims: [outer: number, rows: number, columns: number]): void;
-  biasActivation(memory: ArrayBuffer, offsets: number[], dims: number[], alpha: number): void;
-  conv2dBackpropInput(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
-  conv2dBackpropFilter(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
-}
+export type { LoadedAddon, NativeAddon, NativeKernelsInfo } from "./addon-types";
 
-/** What `nativeKernels()` reports: whether the native kernels are in use, and why not. */
-export interface NativeKernelsInfo {
-  /** true when the addon loaded and is enabled */
-  active: boolean;
-  /** the SGEMM in use: `dnnl_sgemm (libdnnl.so.2)`, `cblas_sgemm (libopenblas.so.0)`, or `builtin` */
-  blas?: string;
-  threads?: number;
-  path?: string;
-  /** why the addon is not in use (not built, disabled, failed to load) */
-  reason?: string;
-}
+let loaded: LoadedAddon | undefined;
+let enabled = envVar("EBJDAT_NATIVE") !== "0";
 
-declare const __filename: string | undefined;
-
-function packageRoot(): string | undefined {
-  let here: string | undefined;
-  try {
-    here = dirname(fileURLToPath(import.meta.url));
-  } catch {
-    here = typeof __filename === "string" ? dirname(__filename) : undefined;
-  }
-  for (let d = here; d !== undefined; ) {
-    const pj = join(d, "package.json");
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name === "@ebjdat/runtime") return d;
-      } catch {
-        /* keep walking */
-      }
-    }
-    const up = dirname(d);
-    d = up === d ? undefined : up;
-  }
-  return undefined;
-}
-
-let loaded: { addon?: NativeAddon; info: NativeKernelsInfo } | undefined;
-let enabled = process.env.EBJDAT_NATIVE !== "0";
-
-function load(): { addon?: NativeAddon; info: NativeKernelsInfo } {
-  if (loaded) return loaded;
-  const override = process.env.EBJDAT_NATIVE_PATH;
-  const root = packageRoot();
-  const path = override ?? (root ? join(root, "native", "build", "ebjdat_native.node") : undefined);
-  if (!path || !existsSync(path)) {
-    loaded = { info: { active: false, reason: `not built (no ${path ?? "native/build/ebjdat_native.node"}; run \`node scripts/build-native.mjs\` in @ebjdat/runtime)` } };
-    return loaded;
-  }
-  try {
-    const addon = createRequire(join(path, ".."))(path) as NativeAddon;
-    const i = addon.info();
-    loaded = { addon, info: { active: true, blas: i.blas, threads: i.threads, path } };
-  } catch (e) {
-    loaded = { info: { active: false, path, reason: `failed to load: ${(e as Error).message}` } };
-  }
+function load(): LoadedAddon {
+  loaded ??= loadAddon(envVar("EBJDAT_NATIVE_PATH"));
   return loaded;
 }
 

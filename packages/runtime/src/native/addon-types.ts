@@ -1,0 +1,30 @@
+/** The native kernels (the N-API addon built from native/*.c, entries in native/addon.c), when built and loadable. */
+export interface NativeAddon {
+  info(): { blas: string; threads: number };
+  configure(blas: string, threads: number): { blas: string; threads: number };
+  conv2d(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
+  leakyRelu(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
+  leakyReluGrad(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
+  columnSum(memory: ArrayBuffer, offsets: number[], dims: [outer: number, rows: number, columns: number]): void;
+  biasActivation(memory: ArrayBuffer, offsets: number[], dims: number[], alpha: number): void;
+  conv2dBackpropInput(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
+  conv2dBackpropFilter(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
+}
+
+/** The addon (when it loaded) and what `nativeKernels()` reports about it. */
+export interface LoadedAddon {
+  addon?: NativeAddon;
+  info: NativeKernelsInfo;
+}
+
+/** What `nativeKernels()` reports: whether the native kernels are in use, and why not. */
+export interface NativeKernelsInfo {
+  /** true when the addon loaded and is enabled */
+  active: boolean;
+  /** the SGEMM in use: `dnnl_sgemm (libdnnl.so.2)`, `cblas_sgemm (libopenblas.so.0)`, or `builtin` */
+  blas?: string;
+  threads?: number;
+  path?: string;
+  /** why the addon is not in use (not built, disabled, failed to load) */
+  reason?: string;
+}
