@@ -216,8 +216,10 @@ function submitBench() {
 }
 
 async function checkBench({ id, report }) {
-  await until(`bench report job ${id}`, () => (["PENDING", "RUNNING", "COMPLETING", "CONFIGURING"].includes(jobState(id)) ? undefined : jobState(id)));
-  if (jobState(id) !== "COMPLETED") fail(`the bench report job ${id} ended ${jobState(id)}`);
+  const state = await until(`bench report job ${id}`, () => (["PENDING", "RUNNING", "COMPLETING", "CONFIGURING"].includes(jobState(id)) ? undefined : jobState(id)));
+  // GONE: Slurm has forgotten the finished job (MinJobAge); its files tell how it ended
+  if (state !== "COMPLETED" && state !== "GONE") fail(`the bench report job ${id} ended ${state}`);
+  if (!existsSync(join(report, "results.json"))) fail(`the bench report job ${id} (${state}) wrote no results.json`);
   const results = JSON.parse(readFileSync(join(report, "results.json"), "utf8"));
   const m = results.models.find((x) => x.row === "standard");
   if (!m?.eval || m.error || !m.train) fail(`the bench on Slurm did not train and evaluate the standard row: ${JSON.stringify(m)}`);

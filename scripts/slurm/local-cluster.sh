@@ -79,7 +79,7 @@ SlurmdSpoolDir=$dir/spool
 SlurmctldTimeout=30
 SlurmdTimeout=60
 KillWait=10
-MinJobAge=600
+MinJobAge=3600
 NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
