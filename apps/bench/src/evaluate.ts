@@ -5,7 +5,7 @@ import { computeEnergies } from "@ebjdat/energy";
 import { evaluate, modelContentHash, PROTOCOLS, type EvaluatedModel, type EvaluationSettings, type ProtocolName } from "@ebjdat/evaluation";
 import { computeMetrics, expectedCalibrationError, metricRequirements, METRIC_NAMES, type MetricEntry, type MetricName } from "@ebjdat/metrics";
 import { loadModel, type WideResNet } from "@ebjdat/models";
-import { modelEps } from "@ebjdat/runtime";
+import { modelEps, toModelSpace, toImageSpace } from "@ebjdat/runtime";
 import { gridLabels, sample, saveImageGrid } from "@ebjdat/samplers";
 import { join } from "node:path";
 import { cachedPart } from "./cache";
@@ -222,7 +222,7 @@ async function generatedImages(model: WideResNet, buffer: tf.Tensor4D | undefine
   const n = s.sizes.generated;
   if (buffer && buffer.shape[0] > 0) {
     const m = Math.min(n, buffer.shape[0]);
-    const images = tf.tidy(() => tf.clipByValue(tf.div(tf.add(tf.slice(buffer, 0, m), 1), 2), 0, 1) as tf.Tensor4D);
+    const images = tf.tidy(() => toImageSpace(tf.slice(buffer, 0, m)));
     return { images, source: `replay buffer (${m} of ${buffer.shape[0]} chains)` };
   }
   const r = await sample((x, mode) => model.netLogits(x, mode), { n, sampler: "jem", steps: s.sizes.sgldSteps, seed: s.seed, batchSize: 100, imageShape: [32, 32, 3] });
@@ -251,7 +251,7 @@ async function generationMetrics(fake: tf.Tensor4D, ds: Dataset, s: EvalSettings
       metrics,
       batchSize: 100,
       ...(s.inceptionWeights ? { inception: s.inceptionWeights } : {}),
-      ...(feature ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => tf.tidy(() => feature!.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval")) } } : {}),
+      ...(feature ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => tf.tidy(() => feature!.netFeatures(toModelSpace(x), "eval")) } } : {}),
     });
     return { metrics: report.metrics, nFake: report.nFake, nReal: report.nReal ?? real.shape[0], source };
   } finally {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng, type BnMode, type LogitsFn } from "@ebjdat/runtime";
+import { Rng, type BnMode, type LogitsFn, toModelSpace } from "@ebjdat/runtime";
 import { BatchNorm2d, checkMode, ownedVariable } from "./batch-norm";
 import { exportStateDict, importStateDict, type ParamEntry, type StateDict } from "./state-dict";
 import { blocksPerStage, resolveConfig, stageWidths, type ResolvedWideResNetConfig, type WideResNetConfig } from "./config";
@@ -202,7 +202,7 @@ export class WideResNet {
   logits(x01: tf.Tensor4D, mode: BnMode = "eval"): tf.Tensor2D {
     this.checkInput(x01, "logits input");
     checkMode(mode);
-    return tf.tidy(() => this.forward(tf.sub(tf.mul(x01, 2), 1), mode));
+    return tf.tidy(() => this.forward(toModelSpace(x01), mode));
   }
 
   /** Logits of a model-space input x_net in [-1, 1] (no normalisation; spec 0.1, 2.1). */

@@ -18,3 +18,4 @@ export type { LogitsFn, NetLogitsFn, BnMode, ImageBatch } from "./types";
 export type { ProgressEvent, ProgressFn } from "./types";
 export { imageEps, modelEps, convertLength } from "./budget";
 export type { Space, Length, ImageEps, ModelEps } from "./budget";
+export { toModelSpace, toImageSpace } from "./space";

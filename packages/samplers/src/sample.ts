@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng, type NetLogitsFn } from "@ebjdat/runtime";
+import { Rng, type NetLogitsFn, toImageSpace } from "@ebjdat/runtime";
 import { runChain, sampleQ, type PyldSplit } from "./chain";
 import { samplerConfig, type SamplerConfig, type SamplerPresetName } from "./config";
 import { uniformInit, type Initializer } from "./initializer";
@@ -118,7 +118,7 @@ export async function sample(fn: NetLogitsFn, options: SampleOptions): Promise<S
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const xNet = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
-    const images = tf.tidy(() => tf.clipByValue(tf.div(tf.add(xNet, 1), 2), 0, 1) as tf.Tensor4D);
+    const images = toImageSpace(xNet);
     return { images, xNet, ...(labels ? { labels } : {}) };
   } finally {
     if (parts.length > 1) tf.dispose(parts);

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng } from "@ebjdat/runtime";
+import { Rng, toModelSpace } from "@ebjdat/runtime";
 import { augmentedBatch, classBalancedSubset, loadDataset, subset, type Dataset } from "@ebjdat/data";
 import type { TrainConfig } from "./config";
 import type { TrainBatch } from "./objective";
@@ -38,7 +38,7 @@ function drawBatch(data: PreparedData, seed: number, order: string, augmentStrea
   const idx = perm.subarray(pos * batchSize, (pos + 1) * batchSize);
   const rng = new Rng(seed).fork(augmentStream);
   const { x, y } = augmentedBatch(data.train, idx, rng, { cropPadding: augment ? 4 : 0, flip: augment, noiseSigma, noiseSpace: "model" });
-  const xNet = tf.tidy(() => tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D);
+  const xNet = toModelSpace(x);
   x.dispose();
   return { xNet, y };
 }

@@ -1,21 +1,19 @@
-// Compares `ebjdat eval` results on the reference WRN-16-2 with the official fra31/auto-attack
-// run (shared/vectors/autoattack/reference.json), image by image. The eval files may cover any
-// ranges of records 0..199 (`ebjdat eval --range a:b`, e.g. many processes in parallel, see
-// packages/attacks/README.md "Results against the official AutoAttack"); only the images they
-// cover are compared. Run from tools/:
+// Compares `ebjdat eval` / `ebjdat merge` results (@ebjdat/evaluation's results files) on the
+// reference WRN-16-2 with the official fra31/auto-attack run (shared/vectors/autoattack/
+// reference.json), image by image. The files may cover any ranges of records 0..199 (a merged
+// shard plan, or `ebjdat eval --range a:b`, see packages/attacks/README.md "Results against the
+// official AutoAttack"); only the images they cover are compared. Run from tools/:
 //   pnpm attacks:reference-merge [--json out.json] <eval.json ...>
 import { readFileSync } from "node:fs";
+import { RESULTS_FORMAT, type EvaluationFile } from "@ebjdat/evaluation";
 import { writeJsonAtomic } from "@ebjdat/runtime";
 import { sharedPath } from "@ebjdat/testing";
 
 /** The standard ensemble's order (fra31/auto-attack `standard`). */
 const STANDARD = ["apgd-ce", "apgd-t", "fab-t", "square"] as const;
 
-interface EvalFile {
-  tool: string;
-  settings: { model: string; attack: string; eps: number; norm: string; data: string; range: [number, number] };
-  chunks: { start: number; end: number; outcome: string[]; seconds: number }[];
-}
+/** The file name of the reference model (its label in the results), checked below when recorded. */
+const REFERENCE_MODEL_LABEL = /model\.(safetensors|pt)$/;
 
 interface Reference {
   standard: { per_sample_outcome: string[] };
@@ -43,12 +41,12 @@ function main(): void {
   const byAttack = new Map<string, Map<number, string>>();
   const seconds = new Map<string, number>();
   for (const f of files) {
-    const e = JSON.parse(readFileSync(f, "utf8")) as EvalFile;
-    if (e.tool !== "ebjdat eval") throw new Error(`${f}: not an \`ebjdat eval\` result (tool = ${String(e.tool)})`);
-    if (e.settings.data !== "cifar10-exact-test" || e.settings.norm !== "linf" || Math.abs(e.settings.eps - 8 / 255) > 1e-9)
-      throw new Error(`${f}: expected cifar10-exact-test, linf, eps 8/255 (the reference run's settings); got ${e.settings.data}, ${e.settings.norm}, ${e.settings.eps}`);
-    if (!/model\.(safetensors|pt)$/.test(e.settings.model)) throw new Error(`${f}: expected a run on the reference model (vectors/autoattack/model.safetensors or model.pt), got ${e.settings.model}`);
-    const attack = e.settings.attack === "autoattack:standard" ? "autoattack" : e.settings.attack;
+    const e = JSON.parse(readFileSync(f, "utf8")) as EvaluationFile;
+    if (e.format !== RESULTS_FORMAT) throw new Error(`${f}: not an evaluation results file of format '${RESULTS_FORMAT}' (format = ${String(e.format)})`);
+    if (e.key.data.name !== "cifar10-exact-test" || e.key.norm !== "linf" || e.key.protocol !== "standard" || Math.abs(e.key.eps - 8 / 255) > 1e-9)
+      throw new Error(`${f}: expected cifar10-exact-test, linf, eps 8/255, the standard protocol (the reference run's settings); got ${e.key.data.name}, ${e.key.norm}, ${e.key.eps}, ${e.key.protocol}`);
+    if (e.model.label !== undefined && !REFERENCE_MODEL_LABEL.test(e.model.label)) throw new Error(`${f}: expected a run on the reference model (vectors/autoattack/model.safetensors or model.pt), got ${e.model.label}`);
+    const attack = e.key.attack === "autoattack:standard" ? "autoattack" : e.key.attack;
     const m = byAttack.get(attack) ?? new Map<number, string>();
     byAttack.set(attack, m);
     for (const c of e.chunks) {

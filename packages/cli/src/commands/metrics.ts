@@ -5,7 +5,7 @@ import { batchTensor, decodeImage, subset, type Dataset } from "@ebjdat/data";
 import { loadSafetensorsFile, toFloat32 } from "@ebjdat/formats";
 import { computeMetrics, metricRequirements, METRIC_NAMES, METRICS, type MetricName } from "@ebjdat/metrics";
 import { loadModel } from "@ebjdat/models";
-import { writeJsonAtomic } from "@ebjdat/runtime";
+import { writeJsonAtomic, toModelSpace, toImageSpace } from "@ebjdat/runtime";
 import { defineCommand } from "../command";
 import { int, str, UsageError } from "../args";
 import { ProgressBar } from "../progress";
@@ -90,7 +90,7 @@ async function loadFake(path: string, n: number | undefined): Promise<{ x: tf.Te
   if (!replayBuffer) throw new UsageError(`--fake '${path}' is a checkpoint without a replay buffer.`);
   const m = replayBuffer.shape[0];
   const take = Math.min(n ?? m, m);
-  const x = tf.tidy(() => tf.clipByValue(tf.div(tf.add(tf.slice(replayBuffer, 0, take), 1), 2), 0, 1) as tf.Tensor4D);
+  const x = tf.tidy(() => toImageSpace(tf.slice(replayBuffer, 0, take)));
   replayBuffer.dispose();
   return { x, source: `replay buffer of ${path} (${take} of ${m} samples, model space mapped to [0, 1])` };
 }
@@ -182,7 +182,7 @@ export const metricsCommand = defineCommand(
         metrics,
         batchSize: batch,
         ...(weights ? { inception: weights } : {}),
-        ...(featureModel ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => featureModel!.netFeatures(tf.sub(tf.mul(x, 2), 1) as tf.Tensor4D, "eval") } } : {}),
+        ...(featureModel ? { featureModel: { name: "FD-WRN", fn: (x: tf.Tensor4D) => tf.tidy(() => featureModel!.netFeatures(toModelSpace(x), "eval")) } } : {}),
         onProgress: (p) => {
           stage = p.stage;
           // the sources are generators, so their sizes come from here
