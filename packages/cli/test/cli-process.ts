@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -72,6 +73,25 @@ export function signalAfterBackend(signal: NodeJS.Signals, delayMs: number): Non
     if (!sent && readyAt !== undefined && ms > readyAt + delayMs) {
       sent = true;
       child.kill(signal);
+    }
+  };
+}
+
+/**
+ * A `watch` that sends `signal` once, as soon as the evaluation results file `file` holds
+ * `chunks` finished chunks (a scheduler cancelling a job part-way).
+ */
+export function signalWhenChunks(file: string, chunks: number, signal: NodeJS.Signals): NonNullable<RunCliOptions["watch"]> {
+  let sent = false;
+  return (child) => {
+    if (sent) return;
+    try {
+      if ((JSON.parse(readFileSync(file, "utf8")) as { chunks: unknown[] }).chunks.length >= chunks) {
+        sent = true;
+        child.kill(signal);
+      }
+    } catch {
+      // not written yet
     }
   };
 }

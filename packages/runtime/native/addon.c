@@ -25,6 +25,7 @@
 #include "elementwise.h"
 #include "parallel.h"
 #include "settings.h"
+#include "signals.h"
 
 #define CHECK(call)                                                             \
   do {                                                                          \
@@ -165,6 +166,9 @@ static napi_value info_entry(napi_env env, napi_callback_info info) {
   CHECK(napi_create_int32(env, parallel_threads, &threads));
   CHECK(napi_set_named_property(env, obj, "blas", blas));
   CHECK(napi_set_named_property(env, obj, "threads", threads));
+  napi_value routed;
+  CHECK(napi_get_boolean(env, signals_routed(), &routed));
+  CHECK(napi_set_named_property(env, obj, "signalThread", routed));
   return obj;
 }
 
@@ -191,6 +195,7 @@ static napi_value configure_entry(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  signals_route();
   napi_property_descriptor props[] = {
       {"info", NULL, info_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"leakyRelu", NULL, leaky_relu_entry, NULL, NULL, NULL, napi_enumerable, NULL},

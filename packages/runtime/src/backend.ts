@@ -88,6 +88,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const candidates: BackendName[] = forced ? [forced] : [...BACKEND_ORDER];
   const notes: string[] = [];
   for (const name of candidates) {
+    // The native kernels load before the wasm backend starts its worker threads: the addon routes
+    // SIGINT/SIGTERM to a thread of its own that every later thread leaves alone (native/signals.h).
+    if (name === "wasm") nativeKernels();
     const err = await tryLoad(name);
     if (err !== undefined) {
       notes.push(`${name}: not available (${err})`);
@@ -104,7 +107,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       notes.push("wasm: conv/max-pool gradients, Sign, UnsortedSegmentSum and depthwise gradients from @ebjdat/runtime");
       const k = nativeKernels();
       native = k.active ? ` + native kernels (${k.blas}, ${k.threads} threads)` : "";
-      notes.push(k.active ? `wasm: native kernels active (SGEMM ${k.blas}, ${k.threads} threads)` : `wasm: native kernels off: ${k.reason}`);
+      notes.push(k.active ? `wasm: native kernels active (SGEMM ${k.blas}, ${k.threads} threads${k.signalThread ? ", signals received by their own thread" : ""})` : `wasm: native kernels off: ${k.reason}`);
     }
     current = { name, tfName: TF_NAMES[name], notes, tfjsVersion: tf.version_core };
     currentRequest = request;

@@ -5,32 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWideResNet, saveModel } from "@ebjdat/models";
 import { initBackend } from "@ebjdat/runtime";
 import type { EvaluationFile } from "@ebjdat/evaluation";
-import { runCli, type CliRun } from "../../test/cli-process";
+import { runCli, signalWhenChunks, type CliRun } from "../../test/cli-process";
 
 const root = mkdtempSync(join(tmpdir(), "ebjdat-cli-eval-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `ebjdat` from its TypeScript sources in a child process; `whenReady` signals it once the results file has that many chunks. */
 function ebjdat(args: string[], whenReady?: { file: string; chunks: number; signal: NodeJS.Signals }): Promise<CliRun> {
-  let sent = false;
-  return runCli(args, {
-    ...(whenReady
-      ? {
-          watch: (child) => {
-            if (sent) return;
-            try {
-              const f = JSON.parse(readFileSync(whenReady.file, "utf8")) as EvaluationFile;
-              if (f.chunks.length >= whenReady.chunks) {
-                sent = true;
-                child.kill(whenReady.signal);
-              }
-            } catch {
-              // not written yet
-            }
-          },
-        }
-      : {}),
-  });
+  return runCli(args, whenReady ? { watch: signalWhenChunks(whenReady.file, whenReady.chunks, whenReady.signal) } : {});
 }
 
 function timeless(path: string): unknown {

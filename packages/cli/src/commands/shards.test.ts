@@ -1,49 +1,18 @@
-import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWideResNet, saveModel } from "@ebjdat/models";
 import { initBackend } from "@ebjdat/runtime";
 import type { EvaluationFile } from "@ebjdat/evaluation";
+import { runCli, signalWhenChunks, type CliRun } from "../../test/cli-process";
 
-const cliSource = join(dirname(fileURLToPath(import.meta.url)), "..", "cli.ts");
 const root = mkdtempSync(join(tmpdir(), "ebjdat-cli-shards-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs `ebjdat` from its TypeScript sources; `kill` sends SIGTERM once `file` has that many chunks. */
-function ebjdat(args: string[], env: Record<string, string> = {}, kill?: { file: string; chunks: number }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cliSource, ...args], {
-      cwd: dirname(cliSource),
-      env: { ...process.env, EBJDAT_BACKEND: process.env.EBJDAT_BACKEND ?? "wasm", SLURM_ARRAY_TASK_ID: "", JOB_COMPLETION_INDEX: "", ...env },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += String(d)));
-    child.stderr.on("data", (d: Buffer) => (err += String(d)));
-    const timer = kill
-      ? setInterval(() => {
-          try {
-            if ((JSON.parse(readFileSync(kill.file, "utf8")) as EvaluationFile).chunks.length >= kill.chunks) child.kill("SIGTERM");
-          } catch {
-            // not written yet
-          }
-        }, 20)
-      : undefined;
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (timer) clearInterval(timer);
-      resolve({ code, out, err });
-    });
-  });
+/** Runs `ebjdat` from its sources with no scheduler index in the environment; `kill` sends SIGTERM once `file` has that many chunks. */
+function ebjdat(args: string[], env: Record<string, string> = {}, kill?: { file: string; chunks: number }): Promise<CliRun> {
+  return runCli(args, { env: { SLURM_ARRAY_TASK_ID: "", JOB_COMPLETION_INDEX: "", ...env }, ...(kill ? { watch: signalWhenChunks(kill.file, kill.chunks, "SIGTERM") } : {}) });
 }
 
 const timeless = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"), (k, v: unknown) => (k === "seconds" || k === "startedAt" || k === "finishedAt" ? undefined : v));

@@ -1,7 +1,7 @@
 /** The native kernels (the N-API addon built from native/*.c, entries in native/addon.c), when built and loadable. */
 export interface NativeAddon {
-  info(): { blas: string; threads: number };
-  configure(blas: string, threads: number): { blas: string; threads: number };
+  info(): { blas: string; threads: number; signalThread: boolean };
+  configure(blas: string, threads: number): { blas: string; threads: number; signalThread: boolean };
   conv2d(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
   leakyRelu(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
   leakyReluGrad(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
@@ -24,6 +24,8 @@ export interface NativeKernelsInfo {
   /** the SGEMM in use: `dnnl_sgemm (libdnnl.so.2)`, `cblas_sgemm (libopenblas.so.0)`, or `builtin` */
   blas?: string;
   threads?: number;
+  /** true when asynchronous signals (SIGINT, SIGTERM, ...) are received by the addon's own thread, never by a computing one (native/signals.h; EBJDAT_SIGNAL_THREAD=0 turns it off) */
+  signalThread?: boolean;
   path?: string;
   /** why the addon is not in use (not built, disabled, failed to load) */
   reason?: string;

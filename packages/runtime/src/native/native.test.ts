@@ -163,6 +163,37 @@ describe("native convolution kernels (im2col + SGEMM on the wasm heap)", () => {
     setNativeKernels(true, { blas: "auto" });
   });
 
+  it("signals: the main thread blocks SIGTERM from the addon's load on, Node's handler still runs (EBJDAT_SIGNAL_THREAD=0: untouched)", (ctx) => {
+    const path = nativeKernels().path;
+    if (!path || process.platform !== "linux") ctx.skip();
+    expect(nativeKernels().signalThread).toBe(process.env.EBJDAT_SIGNAL_THREAD !== "0");
+    // a child loads the addon, reads its main thread's blocked set, sends itself SIGTERM while
+    // convolutions run, and reports from its handler
+    const child = `
+      const addon = require(${JSON.stringify(path)});
+      const blocked = (tid) => (BigInt("0x" + /SigBlk:\\s*([0-9a-f]+)/.exec(require("fs").readFileSync("/proc/self/task/" + tid + "/status", "utf8"))[1]) >> 14n) & 1n;
+      const mainBlocks = blocked(process.pid) === 1n;
+      const mem = new ArrayBuffer(4 * 4096);
+      let calls = 0;
+      process.on("SIGTERM", () => { console.log(JSON.stringify({ mainBlocks, signalThread: addon.info().signalThread, calls })); process.exit(143); });
+      setTimeout(() => process.kill(process.pid, "SIGTERM"), 50);
+      const work = () => { for (let i = 0; i < 50; i++, calls++) addon.conv2d(mem, [0, 256, 512], [4, 8, 8, 2, 3, 3, 4, 8, 8, 1, 1, 1, 1]); setImmediate(work); };
+      work();`;
+    for (const off of [false, true]) {
+      let out = "";
+      let status = 0;
+      try {
+        out = execFileSync(process.execPath, ["-e", child], { env: { ...process.env, EBJDAT_SIGNAL_THREAD: off ? "0" : "" }, encoding: "utf8" });
+      } catch (e) {
+        ({ stdout: out, status } = e as { stdout: string; status: number });
+      }
+      expect(status).toBe(143);
+      const r = JSON.parse(out) as { mainBlocks: boolean; signalThread: boolean; calls: number };
+      expect(r).toMatchObject({ mainBlocks: !off, signalThread: !off });
+      expect(r.calls).toBeGreaterThan(0);
+    }
+  });
+
   it("keeps tensors and backend buffers flat over 20 fused conv gradient steps", (ctx) => {
     if (!nativeKernels().path) ctx.skip();
     setNativeKernels(true, { blas: "auto" });
