@@ -190,7 +190,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults | undefine
   await writeDirAtomicAsync(o.outDir, async (tmp) => {
     const report = new Report(results);
     writeFileAtomic(join(tmp, "report.md"), await report.markdown(tmp, jobDirs));
-    writeFileAtomic(join(tmp, "results.json"), JSON.stringify(results, null, 1) + "\n");
+    // the claims' verdicts go into results.json beside the numbers they rest on
+    writeFileAtomic(join(tmp, "results.json"), JSON.stringify({ ...results, claims: report.claimVerdicts() }, null, 1) + "\n");
   });
   const failed = models.filter((m) => m.error).length;
   o.log(`report: ${join(o.outDir, "report.md")} (${models.length - failed}/${models.length} models evaluated${failed ? `, ${failed} failed` : ""}) in ${hms(results.wallSeconds)}`);

@@ -20,8 +20,10 @@ export interface EvalSettings {
   sizes: EvalScale;
   /** Noise σ (model space) of the authors' eval script for this model family (spec 7.9). */
   paperSigma: number;
-  /** Sample and measure generation (JEM family). */
+  /** Sample and measure generation (JEM family): replay-buffer samples, generation metrics, Figure 4 grid. */
   generative: boolean;
+  /** Measure generation metrics of a non-generative row too (SGLD from its energy), for the claims that compare with it (issue 20). */
+  generationBaseline?: boolean;
   /** Classifier whose penultimate features give FD-WRN / KID-WRN (spec 8: never called FID). */
   featureCheckpoint?: string;
   /** Official Inception weights: adds FID, IS, KID (standard) and FID/IS (paper protocol). */
@@ -62,6 +64,16 @@ export interface ProtocolNumbers {
   energyGap: GapNumbers;
 }
 
+/** Per-image results of one protocol, in test-set order: the data of the paired comparisons (issue 20). */
+export interface ProtocolPerImage {
+  /** `1` where the image is still correctly classified after PGD (robust), `0` otherwise; one character per image */
+  pgd: string;
+  /** the same after the AutoAttack ensemble */
+  aa: string;
+  /** E(x_adv) − E(x) per PGD image (spec 1.1 d_i) */
+  gap: number[];
+}
+
 /** Everything measured on one model. */
 export interface EvalResult {
   checkpoint: string;
@@ -69,6 +81,8 @@ export interface EvalResult {
   clean: { accuracy: number; n: number; ece: number };
   standard: ProtocolNumbers;
   paper: ProtocolNumbers;
+  /** Per-image correctness (clean: `1` = correct) and robustness under each protocol (absent in results of older bench versions). */
+  perImage?: { clean: string; standard: ProtocolPerImage; paper: ProtocolPerImage };
   /** Marginal energies E(x) (standard protocol) for the Figure 2 histograms. */
   energies: { clean: number[]; adversarial: number[]; generated: number[]; generatedFrom: string };
   /** FD-WRN / KID-WRN (and FID / IS with Inception weights) of the generated samples; JEM family only. */
@@ -85,6 +99,11 @@ function firstN(ds: Dataset, n: number): { x: tf.Tensor4D; y: Int32Array } {
   const m = Math.min(n, ds.n);
   const part = subset(ds, Array.from({ length: m }, (_, i) => i));
   return batchTensor(part, Array.from({ length: m }, (_, i) => i));
+}
+
+/** `1` per image still correct after the attacks (`robust`), `0` per misclassified or broken one. */
+function robustString(outcome: readonly string[] | undefined): string {
+  return (outcome ?? []).map((o) => (o === "robust" ? "1" : "0")).join("");
 }
 
 /** Smoke-scale cuts of the ensembles' iterations (labelled: the smoke numbers are meaningless). */
@@ -107,7 +126,7 @@ async function protocolNumbers(
   dir: string,
   onStage: EvalProgress,
   signal: AbortSignal | undefined,
-): Promise<{ numbers: ProtocolNumbers; energyClean: number[]; energyAdv: number[] }> {
+): Promise<{ numbers: ProtocolNumbers; energyClean: number[]; energyAdv: number[]; perImage: ProtocolPerImage }> {
   const steps = s.sizes.pgdSteps;
   // the authors' eval scripts add their σ once per image, with no clamp (spec 7.9)
   const common: EvaluationSettings = { protocol, seed: s.seed, batchSize: 100, ...(protocol === "paper" && s.paperSigma > 0 ? { noiseSigma: modelEps(s.paperSigma) } : {}) };
@@ -118,6 +137,8 @@ async function protocolNumbers(
   const overrides = aaOverrides(s.sizes);
   const aa = await evaluate(model, ds, { ...common, attack: "autoattack", range: [0, Math.min(s.sizes.aa, ds.n)], ...(overrides ? { attackOptions: overrides } : {}) }, { ...quiet, resultsPath: partFile(dir, protocol, "aa") });
   const gap = pgd.energyGap!;
+  const energyClean = pgd.chunks.flatMap((c) => c.energyClean ?? []);
+  const energyAdv = pgd.chunks.flatMap((c) => c.energyAdv ?? []);
   return {
     numbers: {
       protocol,
@@ -135,8 +156,9 @@ async function protocolNumbers(
       },
       energyGap: { mean: gap.mean, variance: gap.variance, meanAbs: gap.meanAbs, n: gap.n },
     },
-    energyClean: pgd.chunks.flatMap((c) => c.energyClean ?? []),
-    energyAdv: pgd.chunks.flatMap((c) => c.energyAdv ?? []),
+    energyClean,
+    energyAdv,
+    perImage: { pgd: robustString(pgd.outcome), aa: robustString(aa.outcome), gap: energyAdv.map((e, i) => e - energyClean[i]!) },
   };
 }
 
@@ -178,7 +200,8 @@ export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalP
         am.dispose();
         const ece = expectedCalibrationError(all, y).ece;
         tf.dispose([x, all, ...parts]);
-        return { accuracy: pred.filter((p, i) => p === y[i]).length / y.length, n: y.length, ece };
+        const correct = Array.from(pred, (p, i) => (p === y[i] ? "1" : "0")).join("");
+        return { accuracy: pred.filter((p, i) => p === y[i]).length / y.length, n: y.length, ece, correct };
       }),
     );
     const std = await timed("standard", () => protocolNumbers("standard", evaluated, ds, s, dir, onStage, signal));
@@ -189,7 +212,7 @@ export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalP
     const generatedEnergies = Array.from(computeEnergies(logits, gen.images, { batchSize: 100 }));
 
     let generation: EvalResult["generation"];
-    if (s.generative) {
+    if (s.generative || s.generationBaseline) {
       onStage("generation metrics");
       generation = await timed("generation", () => cachedPart(dir, "generation", () => generationMetrics(gen.images, ds, s, gen.source)));
     }
@@ -203,7 +226,8 @@ export async function evaluateModel(s: EvalSettings, dir: string, onStage: EvalP
     return {
       checkpoint: s.checkpoint,
       test: s.test,
-      clean,
+      clean: { accuracy: clean.accuracy, n: clean.n, ece: clean.ece },
+      perImage: { clean: clean.correct, standard: std.perImage, paper: pap.perImage },
       standard: std.numbers,
       paper: pap.numbers,
       energies: { clean: std.energyClean, adversarial: std.energyAdv, generated: generatedEnergies, generatedFrom: gen.source },

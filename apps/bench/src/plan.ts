@@ -114,23 +114,25 @@ export function buildPlan(o: PlanOptions): Job[] {
       const feature = checkpointOf("standard");
       for (const row of rows) {
         const ck = checkpointOf(row.id)!;
+        const measured = row.generative || row.generationBaseline === true;
         const settings: EvalSettings = {
           checkpoint: ck.path,
           test: d.test,
           sizes: o.scale.eval,
           paperSigma: row.paperSigma,
           generative: row.generative,
-          ...(row.generative && feature ? { featureCheckpoint: feature.path } : {}),
-          ...(row.generative && o.inceptionWeights ? { inceptionWeights: resolve(o.inceptionWeights) } : {}),
+          ...(row.generationBaseline ? { generationBaseline: true } : {}),
+          ...(measured && feature ? { featureCheckpoint: feature.path } : {}),
+          ...(measured && o.inceptionWeights ? { inceptionWeights: resolve(o.inceptionWeights) } : {}),
           seed,
         };
-        const after = [...ck.after, ...(row.generative && feature ? feature.after : [])];
-        const keySettings = { kind: "eval", settings: { ...settings, checkpoint: ck.source, featureCheckpoint: row.generative ? feature?.source : undefined } };
+        const after = [...ck.after, ...(measured && feature ? feature.after : [])];
+        const keySettings = { kind: "eval", settings: { ...settings, checkpoint: ck.source, featureCheckpoint: measured ? feature?.source : undefined } };
         const key = contentKey(keySettings, o.codeVersion);
         const dir = jobDir(o.cacheRoot, "eval", `${d.dataset}-${row.id}-s${seed}`, key);
         const e = o.scale.eval;
         // measured at mini scale: both AutoAttack ensembles dominate (Square and FAB-T on every surviving point)
-        const estimate = o.scale.ceStepSeconds * (e.clean / 200 + (2 * e.pgd * e.pgdSteps) / 32 / 3 + e.aa * (e.aaOverrides ? 1 : 25)) + (row.generative ? 20 : 5);
+        const estimate = o.scale.ceStepSeconds * (e.clean / 200 + (2 * e.pgd * e.pgdSteps) / 32 / 3 + e.aa * (e.aaOverrides ? 1 : 25)) + (measured ? 20 : 5);
         jobs.push({ kind: "eval", id: `eval ${d.dataset}/${row.id}/seed${seed}`, row, dataset: d.dataset, seed, after: [...new Set(after)], settings, source: ck.source, key, dir, estimate });
       }
     }

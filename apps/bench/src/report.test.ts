@@ -60,15 +60,15 @@ describe("bench report", () => {
 
   it("puts our numbers beside the paper's with the difference, mean ± spread over seeds", () => {
     const t2 = r.table2();
-    // Standard: clean mean 55.0 ± 5.0 over two seeds; paper 96.1 → Δ −41.1
-    expect(t2).toContain("| Standard | 55.0 ± 5.0 | 10.0 ± 0.0 | 5.0 ± 0.0 | 2.0 ± 0.0 | 0.0 ± 0.0 | 55.0 ± 5.0 / 55.0 ± 5.0 | 96.1 | 0.06 | 0 | -41.1 | +9.9 | +5.0 |");
+    // Standard: clean mean 55.0 ± 7.1 (sample standard deviation) over two seeds; paper 96.1 → Δ −41.1
+    expect(t2).toContain("| Standard | 55.0 ± 7.1 | 10.0 ± 0.0 | 5.0 ± 0.0 | 2.0 ± 0.0 | 0.0 ± 0.0 | 55.0 ± 7.1 / 55.0 ± 7.1 | 96.1 | 0.06 | 0 | -41.1 | +9.9 | +5.0 |");
     expect(t2).toContain("| EB-JDAT-SADAJEM [code] | 40.0 | 30.0 | 25.0 | 20.0 | 15.0 | 40.0 / 40.0 | 90.39 | 68.76 | 66.3 | -50.4 | -38.8 | -41.3 |");
     const e = SCALES.mini.eval;
     expect(t2).toContain(`Clean accuracy on the first ${e.clean} test images; PGD-20 on the first ${e.pgd}; AutoAttack on the first ${e.aa}.`);
     expect(t2).toContain("Waiting for data: no CIFAR-100. Put the archive in the data folder.");
     expect(t2).toMatch(/No numbers for:\n- MART \(seed 1\): exit 1: out of memory/);
     const t1 = r.table1();
-    expect(t1).toContain("| Standard | 4.000 ± 1.000 |");
+    expect(t1).toContain("| Standard | 4.000 ± 1.414 |");
     expect(t1).toContain("| 10.18 | 3.27 | 0.06 |");
     expect(r.table4()).toContain("Waiting for data: no ImageNet subset was given. Pass --imagenet.");
   });
@@ -100,9 +100,12 @@ describe("bench report", () => {
     const f1 = JSON.parse(readFileSync(join(dir, "figures", "figure1-accuracy-vs-robustness.vl.json"), "utf8")) as { data: { values: { label: string; source: string; x: number; xError: number; reference: boolean }[] } };
     const rows = f1.data.values;
     expect(rows.filter((p) => !p.reference).map((p) => [p.label, p.source])).toEqual([["Standard", "ours (mini)"], ["JEM", "ours (mini)"], ["EB-JDAT-SADAJEM [code]", "ours [code]"]]);
-    expect(rows.find((p) => p.label === "Standard")).toMatchObject({ x: 55, xError: 5 });
+    expect(rows.find((p) => p.label === "Standard")!.xError).toBeCloseTo(7.071, 3);
+    expect(rows.find((p) => p.label === "Standard")).toMatchObject({ x: 55 });
     expect(rows.filter((p) => p.reference).map((p) => p.label)).toEqual(["Standard (paper)", "MART (paper)", "JEM (paper)", "EB-JDAT-SADAJEM (paper)"]);
     expect(md).toContain("**Two protocols.**");
+    expect(md).toContain("## The paper's claims, judged");
+    expect(md).toMatch(/\| EB-JDAT's AutoAttack accuracy is above every JEM variant's .* \| code \| standard \| \*\*not measured\*\* \|/);
     expect(md).not.toContain("meaningless");
   });
 });

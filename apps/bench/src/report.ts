@@ -6,6 +6,8 @@ import { PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE2_QUOTED, PAPER_TABLE3, PAPER_TA
 import type { BenchDataset } from "./plan";
 import { ROWS, OTHER_DATA_ROWS, rowById, type BenchRow } from "./rows";
 import type { BenchScale } from "./scales";
+import { judgeClaims, type ClaimVerdict, type ComparisonResult } from "./claims";
+import { PAIRED_BOOTSTRAP_METHOD, seedSpread } from "./uncertainty";
 
 /** One model's outcome in a bench run (per dataset and seed). */
 export interface ModelOutcome {
@@ -41,9 +43,11 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   wallSeconds: number;
+  /** The claims judged on this run (written to results.json; recomputed from `models` by the report). */
+  claims?: ClaimVerdict[];
 }
 
-/** Mean and population spread over seeds of a number per model. */
+/** Mean and sample standard deviation over seeds of a number per model (uncertainty.ts). */
 interface Stat {
   mean: number;
   std: number;
@@ -51,14 +55,11 @@ interface Stat {
 }
 
 function stat(values: number[]): Stat | undefined {
-  const v = values.filter((x) => Number.isFinite(x));
-  if (v.length === 0) return undefined;
-  const mean = v.reduce((a, b) => a + b, 0) / v.length;
-  const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
-  return { mean, std, n: v.length };
+  const s = seedSpread(values);
+  return s ? { mean: s.mean, std: s.sd, n: s.seeds } : undefined;
 }
 
-/** Formats a statistic: `12.34` or `12.34 ± 0.56` over seeds; `–` when missing. */
+/** Formats a statistic: `12.34` or `12.34 ± 0.56` (sample standard deviation over seeds); `–` when missing. */
 function fmt(s: Stat | undefined, digits = 2): string {
   if (!s) return "–";
   return s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : s.mean.toFixed(digits);
@@ -256,6 +257,42 @@ export class Report {
     return `## AutoAttack sanity checks\n\n${body}${note}\n`;
   }
 
+  /** The claims of the paper judged on this run (claims.ts), also written to results.json. */
+  claimVerdicts(): ClaimVerdict[] {
+    return judgeClaims(this.results.models);
+  }
+
+  /** The claims section: per claim, EB-JDAT variant and protocol, the verdict and the differences behind it. */
+  claims(): string {
+    const label = (id: string): string => ROWS.find((r) => r.id === id)?.label ?? id;
+    const pts = (c: ComparisonResult): boolean => c.metric !== "gap" && c.metric !== "generation";
+    const num = (c: ComparisonResult, v: number): string => (pts(c) ? `${v >= 0 ? "+" : ""}${(100 * v).toFixed(1)}` : `${v >= 0 ? "+" : ""}${v.toFixed(3)}`);
+    const evidence = (c: ComparisonResult): string => {
+      const name = `${label(c.a)} − ${label(c.b)}`;
+      if (!c.difference) return `${name}: not measured`;
+      const d = c.difference;
+      const base = d.images > 0 ? `${d.images} images × ${d.seedsA}/${d.seedsB} seeds` : `${d.seedsA}/${d.seedsB} seeds`;
+      const paper = c.paperDifference !== undefined ? `; paper ${c.paperDifference >= 0 ? "+" : ""}${c.paperDifference.toFixed(2)}` : "";
+      return `${name}: ${num(c, d.difference)} [${num(c, d.low)}, ${num(c, d.high)}] (${base}${paper})`;
+    };
+    const unit: Record<string, string> = { clean: "clean accuracy (points)", pgd: "PGD accuracy (points)", aa: "AutoAttack accuracy (points)", gap: "mean |E(x_adv) − E(x)|", generation: "FD-WRN" };
+    const verdicts = this.claimVerdicts();
+    const lines = [
+      "## The paper's claims, judged",
+      "",
+      `Each claim is judged per EB-JDAT variant (\`[code]\`, \`[paper]\`, \`[ce]\`) and per protocol from the 95 % interval of each difference it rests on: **holds** when every interval lies on the claimed side of zero, **fails** when one lies on the other side, **undecided at this scale** otherwise; **not measured** when none of its rows was run (comparisons with a row that was not run are listed and do not count). Intervals: ${PAIRED_BOOTSTRAP_METHOD}. Generation (FD-WRN, one number per seed) uses a bootstrap over seeds only, which is coarse with few seeds. Accuracy differences are in percentage points; each evidence line gives the images and seeds it rests on and, where the paper's tables give both numbers, the paper's difference.${this.results.meaningless ? " At smoke scale the verdicts are as meaningless as the numbers." : ""}`,
+      "",
+      "| claim (source) | variant | protocol | verdict | measured | evidence: A − B [95 % interval] |",
+      "|---|---|---|---|---|---|",
+    ];
+    for (const v of verdicts) {
+      const metrics = [...new Set(v.comparisons.map((c) => unit[c.metric]))].join(", ");
+      const ev = v.comparisons.map(evidence).join("<br>");
+      lines.push(`| ${v.text} (${v.source}) | ${v.variant === "-" ? "–" : v.variant} | ${v.protocol === "-" ? "any" : v.protocol} | **${v.verdict}** | ${metrics} | ${ev} |`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
   /**
    * Writes the figures into `dir` (each as `.vl.json`, `.svg` and `.png`) and returns the markdown
    * that shows them.
@@ -350,7 +387,7 @@ export class Report {
       `# EB-JDAT bench report (${r.scale})`,
       "",
       r.meaningless ? "> **Smoke scale: these numbers are meaningless.** The run only proves that every stage of the pipeline works end to end.\n" : "",
-      `Scale \`${r.scale}\`: ${r.settings.model}, ${r.settings.iterations || "preset"} training iterations per model, ${r.settings.seeds} seed(s); clean accuracy on ${r.settings.eval.clean} test images, PGD-${r.settings.eval.pgdSteps} on ${r.settings.eval.pgd}, AutoAttack on ${r.settings.eval.aa}${r.settings.eval.aaOverrides ? ` (cut to ${r.settings.eval.aaOverrides.steps} iterations and ${r.settings.eval.aaOverrides.squareQueries} Square queries)` : ""}. Environment: ${env}. Wall time ${(r.wallSeconds / 60).toFixed(1)} min.`,
+      `Scale \`${r.scale}\`: ${r.settings.model}, ${r.settings.iterations || "preset"} training iterations per model, ${r.settings.seeds} seed(s) (every number is the mean over seeds ± the sample standard deviation when there are several); clean accuracy on ${r.settings.eval.clean} test images, PGD-${r.settings.eval.pgdSteps} on ${r.settings.eval.pgd}, AutoAttack on ${r.settings.eval.aa}${r.settings.eval.aaOverrides ? ` (cut to ${r.settings.eval.aaOverrides.steps} iterations and ${r.settings.eval.aaOverrides.squareQueries} Square queries)` : ""}. Environment: ${env}. Wall time ${(r.wallSeconds / 60).toFixed(1)} min.`,
       "",
       "**Two protocols.** `standard` attacks images in [0, 1] with ε = 8/255 and the official AutoAttack `standard` ensemble, as RobustBench does. `paper` is the authors' own evaluation (spec 7.9): they normalise images to [-1, 1] before attacking with ε = 8/255, so the budget is 4/255 on the usual scale, and run a cut-down AutoAttack (20 iterations, no APGD-T, FAB-T clamped to the wrong box) with test-time noise; the paper's numbers are of this kind, so Δ columns compare like with like, while the `standard` columns show what the same models give under the usual protocol.",
       "",
@@ -358,6 +395,6 @@ export class Report {
       "",
     ].join("\n");
     const figures = await this.figures(join(dir, "figures"), jobDirs);
-    return [head, this.table1(), this.table2(), this.table3(), this.table4(), this.table5(), this.table6(), this.checks(), figures].join("\n");
+    return [head, this.claims(), this.table1(), this.table2(), this.table3(), this.table4(), this.table5(), this.table6(), this.checks(), figures].join("\n");
   }
 }
