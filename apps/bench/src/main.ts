@@ -2,7 +2,7 @@
 /**
  * `turbo bench` / `pnpm bench`: reproduces the paper's tables and figures (issue 9).
  *
- *   pnpm bench                          # mini scale (2 CPU cores, about 2 h)
+ *   pnpm bench                          # mini scale (2 CPU cores, about 1.5 h)
  *   pnpm bench -- --scale smoke         # every stage in a few minutes; numbers meaningless
  *   pnpm bench -- --scale paper --yes   # WRN-28-10, official schedules (a GPU)
  */
@@ -20,14 +20,17 @@ const HELP = `ebjdat bench: the paper's tables and figures, under the standard a
 
 usage: pnpm bench [-- options]   (or: node apps/bench/dist/main.js [options])
 
-  --scale smoke|mini|paper   default mini (2 CPU cores, about 2 h); smoke proves the pipeline;
-                             paper = WRN-28-10 and the official schedules (needs --yes)
+  --scale smoke|mini|small|paper
+                             default mini (the claims' rows, 3 seeds, 2 CPU cores, about 1.5 h);
+                             smoke proves the pipeline; small = WRN-16-2, every row, AutoAttack
+                             on all 1000 test images (16 cores or a cluster); paper = WRN-28-10
+                             and the official schedules (needs --yes)
   --out <dir>                report folder (default bench-results/<timestamp>)
   --cache <dir>              job cache (default .cache/bench); finished jobs are reused
   --force                    redo the planned jobs instead of reusing the cache
   --jobs <n>                 jobs at once, one process each (default: CPU cores, at most 4)
-  --seeds <n>                seeds per model (default 1)
-  --rows <a,b,…>             only these rows (${ROWS.map((r) => r.id).join(", ")})
+  --seeds <n>                seeds per model (default: the scale's: smoke 2, mini 3, small 3, paper 1)
+  --rows <a,b,…>             only these rows (default: the scale's; ${ROWS.map((r) => r.id).join(", ")})
   --with-ce                  also the spec 5.3 'ce' EB-JDAT rows
   --checkpoint <row>=<path>  evaluate this checkpoint (.pt/.pth, .safetensors, TF.js folder) for a row instead of training it (repeatable)
   --imagenet <dir>           ImageFolder root with train/ and val/ (Table 4)
@@ -64,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
         cache: { type: "string" },
         force: { type: "boolean" },
         jobs: { type: "string" },
-        seeds: { type: "string", default: "1" },
+        seeds: { type: "string" },
         rows: { type: "string" },
         "with-ce": { type: "boolean" },
         checkpoint: { type: "string", multiple: true },
@@ -93,13 +96,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: ${m}\n`);
     return 2;
   };
-  if (!(v.scale! in SCALES)) return usage(`--scale must be smoke, mini or paper, got '${v.scale}'.`);
+  if (!(v.scale! in SCALES)) return usage(`--scale must be one of ${Object.keys(SCALES).join(", ")}, got '${v.scale}'.`);
   const scale = SCALES[v.scale as ScaleName];
-  const seeds = Number(v.seeds);
+  const seeds = v.seeds === undefined ? scale.seeds : Number(v.seeds);
   if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 10)) return usage(`--seeds must be an integer 1-10, got '${v.seeds}'.`);
   const jobs = v.jobs === undefined ? Math.max(1, Math.min(4, cpus().length)) : Number(v.jobs);
   if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) return usage(`--jobs must be an integer 1-64, got '${v.jobs}'.`);
-  const rows = v.rows?.split(",").map((s) => s.trim()).filter(Boolean);
+  const rows = v.rows?.split(",").map((s) => s.trim()).filter(Boolean) ?? (scale.rows ? [...scale.rows] : undefined);
   for (const r of rows ?? []) if (!ROWS.some((x) => x.id === r)) return usage(`--rows: unknown row '${r}'. Rows: ${ROWS.map((x) => x.id).join(", ")}.`);
   const checkpoints: Record<string, string> = {};
   for (const c of v.checkpoint ?? []) {

@@ -4,7 +4,7 @@ import type { TrainConfig } from "@ebjdat/trainer";
 import { contentKey, jobDir } from "./cache";
 import type { EvalSettings } from "./evaluate";
 import { OTHER_DATA_ROWS, ROWS, type BenchRow } from "./rows";
-import { rowConfig, stepCostFactor, type BenchScale } from "./scales";
+import { rowConfig, stepCostFactor, trainImages, type BenchScale } from "./scales";
 
 /** A dataset the bench trains on. */
 export type BenchDataset = "cifar10" | "cifar100" | "imagenet";
@@ -100,8 +100,7 @@ export function buildPlan(o: PlanOptions): Job[] {
         const key = contentKey({ kind: "train", config }, o.codeVersion);
         const id = `train ${d.dataset}/${row.id}/seed${seed}`;
         const dir = jobDir(o.cacheRoot, "train", `${d.dataset}-${row.id}-s${seed}`, key);
-        const trainImages = d.train === "cifar10-train-balanced" ? 5000 : d.train === "cifar10-train-exact" ? 4000 : 50000;
-        const steps = config.iterations > 0 ? config.iterations : config.epochs * Math.floor(trainImages / config.batchSize);
+        const steps = config.iterations > 0 ? config.iterations : config.epochs * Math.floor(trainImages(d.train) / config.batchSize);
         jobs.push({ kind: "train", id, row, dataset: d.dataset, seed, config, key, dir, estimate: Math.max(1, steps) * o.scale.ceStepSeconds * stepCostFactor(row) + 5 });
         trainKeys.set(row.id, { dir, key, id });
       }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeDone } from "./cache";
 import { buildPlan, type TrainJob } from "./plan";
-import { runJobs } from "./scheduler";
+import { jobEnvironment, runJobs } from "./scheduler";
 import { SCALES } from "./scales";
 
 const root = mkdtempSync(join(tmpdir(), "bench-sched-"));
@@ -28,4 +28,13 @@ describe("runJobs", () => {
     expect(lines[0]).toBe("2/4 jobs already done (cached); 2 to run");
     expect(lines.some((l) => l.includes("✗ train cifar10/pgd-at/seed1"))).toBe(true);
   }, 60_000);
+});
+
+describe("jobEnvironment", () => {
+  it("shares the cores out between the jobs that run at once, unless EBJDAT_THREADS is set", () => {
+    expect(jobEnvironment(2, { A: "1" }, 2)).toEqual({ A: "1", EBJDAT_THREADS: "1" });
+    expect(jobEnvironment(4, {}, 16).EBJDAT_THREADS).toBe("4");
+    expect(jobEnvironment(3, {}, 2).EBJDAT_THREADS).toBe("1");
+    expect(jobEnvironment(2, { EBJDAT_THREADS: "2" }, 2).EBJDAT_THREADS).toBe("2");
+  });
 });

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { writeJsonAtomic } from "@ebjdat/runtime";
 import { join } from "node:path";
 import { readDone } from "./cache";
@@ -38,12 +39,22 @@ function hms(s: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(sec).padStart(2, "0")}s` : `${sec}s`;
 }
 
+/**
+ * A job process's environment: the native kernels' threads are the cores shared out between the
+ * jobs that run at once (EBJDAT_THREADS, unless the user set it), so N jobs never run N × cores
+ * threads on the cores (oversubscribed threads slow every job down).
+ */
+export function jobEnvironment(concurrency: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): NodeJS.ProcessEnv {
+  if (env.EBJDAT_THREADS) return env;
+  return { ...env, EBJDAT_THREADS: String(Math.max(1, Math.floor(cores / Math.max(1, concurrency)))) };
+}
+
 /** Runs one job in a child process (`<script> --run-job <file>`), relaying its stage messages; `children` holds it while it runs. */
 function runInChild(job: Job, opts: SchedulerOptions, onStage: (s: string) => void, children: Map<string, ChildProcess>): Promise<TrainDone | EvalDone> {
   const file = join(job.dir, "job.json");
   writeJsonAtomic(file, { job, dataDir: opts.dataDir });
   return new Promise((resolvePromise, reject) => {
-    const child = fork(opts.workerScript ?? process.argv[1]!, ["--run-job", file], { stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: process.execArgv });
+    const child = fork(opts.workerScript ?? process.argv[1]!, ["--run-job", file], { stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: process.execArgv, env: jobEnvironment(opts.concurrency) });
     children.set(job.id, child);
     let stderr = "";
     child.stderr?.on("data", (b: Buffer) => {

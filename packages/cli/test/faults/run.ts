@@ -330,7 +330,7 @@ async function main(): Promise<number> {
           figures.signals += twice ? 2 : 1;
           if (r.msAfterSignal !== undefined && !twice) figures.signalToExitMs.push(r.msAfterSignal);
           const { step, logSteps } = await checkRunFolder(out);
-          let ok = expect(r.code === code, `train ${signal}: exit ${r.code} (expected ${code}) ${r.err.trim().split("\n").slice(-2).join(" | ")}`);
+          let ok = expect(r.code === code, `train ${signal}: exit ${r.code}${r.signal ? ` (killed by ${r.signal})` : ""} (expected ${code}) ${r.err.trim().split("\n").slice(-2).join(" | ")}`);
           ok = expect(!existsSync(join(out, "train.lock")), `train ${signal}: lock released`) && ok;
           if (!twice) {
             ok = expect(new RegExp(`interrupted by ${signal}: checkpoint saved at step ${step}/24`).test(r.err), `train ${signal}: says what was saved`) && ok;
