@@ -27,7 +27,7 @@ import { browserSubstitutes } from "./lib/browser-build.mjs";
 import { REPO_ROOT, workspacePackages } from "./lib/workspace.mjs";
 
 /** The packages that must load in a browser (issue 19, part 1). */
-export const PORTABLE_PACKAGES = ["formats", "runtime", "linalg", "models", "energy", "samplers", "attacks", "metrics"];
+export const PORTABLE_PACKAGES = ["formats", "runtime", "linalg", "models", "energy", "samplers", "attacks", "metrics", "figures"];
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const NODE_GLOBALS = ["process", "Buffer", "__dirname", "__filename", "require"];

@@ -5,9 +5,7 @@
  */
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
-import { barSpec } from "./bars";
-import { histogramSpec } from "./histogram";
-import { scatterSpec, type ScatterPoint } from "./scatter";
+import { barSpec, histogramSpec, scatterSpec, type ScatterPoint } from "@ebjdat/figures";
 import { writeFigure } from "./write";
 
 /** Deterministic pseudo-normal samples (Box–Muller on a small LCG). */

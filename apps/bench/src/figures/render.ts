@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
-import { FONT_FAMILY } from "./base";
+import { collectingLogger, compileSpec, FONT_FAMILY } from "@ebjdat/figures";
+import type { TopLevelSpec } from "vega-lite";
 
 /** A figure rendered from its Vega-Lite spec. */
 export interface RenderedFigure {
@@ -28,53 +28,13 @@ export function fontFile(): string {
   return createRequire(import.meta.url).resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
 }
 
-/** A Vega logger that keeps warnings and throws errors. */
-function collectingLogger(warnings: string[]): vega.LoggerInterface {
-  let lvl = vega.Warn;
-  const text = (args: readonly unknown[]): string => args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-  const logger: vega.LoggerInterface = {
-    level(l?: number) {
-      if (l === undefined) return lvl;
-      lvl = l;
-      return logger;
-    },
-    error(...args: readonly unknown[]) {
-      throw new Error(text(args));
-    },
-    warn(...args: readonly unknown[]) {
-      warnings.push(text(args));
-      return logger;
-    },
-    info() {
-      return logger;
-    },
-    debug() {
-      return logger;
-    },
-  };
-  return logger;
-}
-
-/**
- * Compiles a Vega-Lite spec to a Vega spec; compiler warnings are appended to `warnings`, an
- * invalid spec throws with Vega-Lite's message.
- */
-export function compileSpec(spec: TopLevelSpec, warnings: string[] = []): vega.Spec {
-  if (spec === null || typeof spec !== "object") throw new Error(`compileSpec: spec must be a Vega-Lite spec object, got ${spec === null ? "null" : typeof spec}`);
-  try {
-    return compile(spec, { logger: collectingLogger(warnings) }).spec as vega.Spec;
-  } catch (e) {
-    throw new Error(`compileSpec: invalid Vega-Lite spec: ${(e as Error).message}`);
-  }
-}
-
 /**
  * Renders a Vega-Lite spec to a standalone SVG document with Vega's headless SVG renderer (no
  * canvas: text widths are estimated). Same spec gives the same SVG.
  */
 export async function specToSvg(spec: TopLevelSpec, warnings: string[] = []): Promise<string> {
-  const runtime = vega.parse(compileSpec(spec, warnings));
-  const view = new vega.View(runtime, { renderer: "none", logger: collectingLogger(warnings) });
+  const runtime = vega.parse(compileSpec(spec, warnings) as vega.Spec);
+  const view = new vega.View(runtime, { renderer: "none", logger: collectingLogger(warnings) as vega.LoggerInterface });
   try {
     vega.resetSVGDefIds();
     return await view.toSVG();

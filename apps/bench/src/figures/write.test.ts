@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { afterAll, describe, expect, it } from "vitest";
-import { barSpec } from "./bars";
+import { barSpec } from "@ebjdat/figures";
 import { writeFigure } from "./write";
 
 const dirs: string[] = [];

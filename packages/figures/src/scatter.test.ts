@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileSpec } from "./render";
+import { compileSpec } from "./compile";
 import { scatterSpec, type ScatterPoint, type ScatterRow } from "./scatter";
 
 interface LooseLayer {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { histogramSpec, type HistogramRow } from "./histogram";
-import { compileSpec } from "./render";
+import { compileSpec } from "./compile";
 
 const loose = (spec: unknown) =>
   spec as { data: { values: HistogramRow[] }; mark: { type: string; fillOpacity: number }; encoding: Record<string, { field?: string; scale?: { domain?: unknown[] } }> };

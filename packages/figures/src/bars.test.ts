@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { barSpec, type BarRow } from "./bars";
-import { compileSpec } from "./render";
+import { compileSpec } from "./compile";
 
 interface LooseLayer {
   data?: { values: unknown[] };
