@@ -1,6 +1,5 @@
 import type { EvalResult, ProtocolPerImage } from "./evaluate";
 import { PAPER_TABLE1, PAPER_TABLE5, PAPER_TABLE6 } from "./paper-numbers";
-import type { ModelOutcome } from "./report";
 import { ROWS, type Variant } from "./rows";
 import { pairedBootstrap, seedBootstrap, verdictOf, type PairedDifference, type Verdict } from "./uncertainty";
 
@@ -9,6 +8,14 @@ import { pairedBootstrap, seedBootstrap, verdictOf, type PairedDifference, type 
  * `holds` when every comparison's 95 % interval lies on the claimed side of zero, `fails` when one
  * lies on the other side, else `undecided at this scale`; `not measured` when a row is missing.
  */
+
+/** A model of a bench run as the claims read it (report.ts's ModelOutcome has this shape). */
+export interface JudgedModel {
+  row: string;
+  dataset: string;
+  seed: number;
+  eval?: EvalResult;
+}
 
 /** What a comparison measures: per-image numbers (paired bootstrap) or a per-seed generation metric. */
 export type ClaimMetric = "clean" | "pgd" | "aa" | "gap" | "generation";
@@ -146,7 +153,7 @@ function perImage(e: EvalResult, metric: Exclude<ClaimMetric, "generation">, pro
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
 /** One comparison on the CIFAR-10 models of a run. */
-function compare(models: readonly ModelOutcome[], c: ClaimComparison, protocol: ClaimProtocol, seed: number): ComparisonResult {
+function compare(models: readonly JudgedModel[], c: ClaimComparison, protocol: ClaimProtocol, seed: number): ComparisonResult {
   const evals = (row: string): EvalResult[] => models.filter((m) => m.row === row && m.dataset === "cifar10" && m.eval).map((m) => m.eval!);
   const A = evals(c.a);
   const B = evals(c.b);
@@ -180,7 +187,7 @@ function combine(results: readonly ComparisonResult[]): ClaimVerdict["verdict"] 
  * per-image numbers use the paired bootstrap over images and seeds, generation metrics a bootstrap
  * over seeds (uncertainty.ts). Deterministic.
  */
-export function judgeClaims(models: readonly ModelOutcome[]): ClaimVerdict[] {
+export function judgeClaims(models: readonly JudgedModel[]): ClaimVerdict[] {
   const out: ClaimVerdict[] = [];
   let seed = 1;
   for (const claim of CLAIMS) {

@@ -39,7 +39,9 @@ describe("bench plan", () => {
     const jobs = buildPlan({ ...base, scale: SCALES.mini, rows: ["standard", "pgd-at"], checkpoints: { "pgd-at": new URL("../package.json", import.meta.url).pathname } });
     expect(jobs.map((j) => j.id)).toEqual(["train cifar10/standard/seed1", "eval cifar10/standard/seed1", "eval cifar10/pgd-at/seed1"]);
     const e = jobs[2] as EvalJob;
-    expect(e.after).toEqual([]);
+    // PGD-AT's samples are measured for the generation claim, on the features of the trained Standard model
+    expect(e.after).toEqual(["train cifar10/standard/seed1"]);
+    expect(e.settings).toMatchObject({ generative: false, generationBaseline: true });
     expect("checkpoint" in e.source).toBe(true);
     expect(() => buildPlan({ ...base, scale: SCALES.mini, checkpoints: { nope: "/x" } })).toThrow(/unknown row 'nope'/);
   });
@@ -51,8 +53,10 @@ describe("bench plan", () => {
     expect(c.adv.mode).toBe("paper");
     expect(c.jem.advEnergyLoss).toBe("gap");
     expect(c.seed).toBe(3);
-    expect(c.iterations).toBe(100);
+    expect(c.iterations).toBe(600);
     expect(c.model).toMatchObject({ depth: 10, width: 1 });
+    // lr × the preset's decay rate at 3/4 of the run: iteration 450 = epoch 2 of 156 iterations (5000 images, batch 32)
+    expect(c.schedule).toMatchObject({ warmupIters: 20, decayEpochs: [2], decayRate: 0.2 });
     const t6 = rowConfig(byId("table6-2"), SCALES.smoke, 1, "cifar10-train-balanced", "cifar10-exact-test");
     expect(t6.jem.weights).toMatchObject({ px: 0, adv: 1, ceAdv: 1 });
     const code = rowConfig(byId("ebjdat-sadajem@code"), SCALES.smoke, 1, "cifar10-train-balanced", "cifar10-exact-test");
