@@ -53,10 +53,10 @@ describe("bench plan", () => {
     expect(c.adv.mode).toBe("paper");
     expect(c.jem.advEnergyLoss).toBe("gap");
     expect(c.seed).toBe(3);
-    expect(c.iterations).toBe(600);
+    expect(c.iterations).toBe(300);
     expect(c.model).toMatchObject({ depth: 10, width: 1 });
-    // lr × the preset's decay rate at 3/4 of the run: iteration 450 = epoch 2 of 156 iterations (5000 images, batch 32)
-    expect(c.schedule).toMatchObject({ warmupIters: 20, decayEpochs: [2], decayRate: 0.2 });
+    // lr × the preset's decay rate at 3/4 of the run: iteration 225 = epoch 1 of 156 iterations (5000 images, batch 32)
+    expect(c.schedule).toMatchObject({ warmupIters: 20, decayEpochs: [1], decayRate: 0.2 });
     const t6 = rowConfig(byId("table6-2"), SCALES.smoke, 1, "cifar10-train-balanced", "cifar10-exact-test");
     expect(t6.jem.weights).toMatchObject({ px: 0, adv: 1, ceAdv: 1 });
     const code = rowConfig(byId("ebjdat-sadajem@code"), SCALES.smoke, 1, "cifar10-train-balanced", "cifar10-exact-test");
