@@ -35,7 +35,12 @@ describe("uncertainty", () => {
     const a = pattern(400, 0.5, 7);
     const b = a.slice();
     let flipped = 0;
-    for (let i = 0; i < b.length && flipped < 8; i++) if (b[i] === 1) (b[i] = 0), flipped++;
+    for (let i = 0; i < b.length && flipped < 8; i++) {
+      if (b[i] === 1) {
+        b[i] = 0;
+        flipped++;
+      }
+    }
     const d = pairedBootstrap([a], [b], { seed: 3 })!;
     expect(d.difference).toBeCloseTo(8 / 400, 12);
     expect(d.low).toBeGreaterThan(0);
