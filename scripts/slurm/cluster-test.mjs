@@ -202,10 +202,10 @@ async function test() {
   log(`merged = single-process run on ${images} images, image by image and in every field but times. Accuracy after each stage: ${JSON.stringify(acc)}; array wall ${arraySeconds.toFixed(0)} s`);
 }
 
-/** Submits `--scale smoke --rows standard --executor slurm`; returns the report job and folder. */
+/** Submits `--scale smoke --rows standard --seeds 1 --executor slurm`; returns the report job and folder. */
 function submitBench() {
   const report = join(out, "bench-report");
-  const r = run(process.execPath, [join(repo, "apps", "bench", "dist", "main.js"), "--scale", "smoke", "--rows", "standard", "--executor", "slurm", "--out", report, "--cache", join(out, "bench-cache")]);
+  const r = run(process.execPath, [join(repo, "apps", "bench", "dist", "main.js"), "--scale", "smoke", "--rows", "standard", "--seeds", "1", "--executor", "slurm", "--out", report, "--cache", join(out, "bench-cache")]);
   process.stdout.write(r.stdout);
   const id = /job (\d+) writes the report/.exec(r.stdout)?.[1] ?? fail("the bench submitted no report job");
   const ids = [...r.stdout.matchAll(/Slurm job (\d+)/g)].map((m) => m[1]);
