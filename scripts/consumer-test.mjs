@@ -224,8 +224,20 @@ console.log(JSON.stringify(nativeKernels()));`;
       const lib = process.platform === "win32" ? join(prefix, "node_modules") : join(prefix, "lib", "node_modules");
       const cores = installedCopies(join(lib, "@ebjdat", "cli"), "@tensorflow/tfjs-core");
       if (cores.length !== 1) fail(`expected one @tensorflow/tfjs-core in the global install (the peer), found ${cores.length}: ${cores.map((c) => c.path).join(", ")}`);
+      // every @ebjdat package the CLI depends on (transitively) is installed once; others (e.g. @ebjdat/figures) are not its dependencies
+      const manifests = new Map(packages.map(({ manifest }) => [manifest.name, manifest]));
+      const needed = new Set();
+      const walk = (name) => {
+        for (const dep of Object.keys(manifests.get(name)?.dependencies ?? {})) {
+          if (manifests.has(dep) && !needed.has(dep)) {
+            needed.add(dep);
+            walk(dep);
+          }
+        }
+      };
+      walk("@ebjdat/cli");
       for (const t of tarballs) {
-        if (t.name === "@ebjdat/cli") continue;
+        if (t.name === "@ebjdat/cli" || !needed.has(t.name)) continue;
         const copies = installedCopies(join(lib, "@ebjdat", "cli"), t.name);
         if (copies.length !== 1) fail(`expected one ${t.name} in the global install, found ${copies.length}`);
       }
