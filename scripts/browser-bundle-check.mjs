@@ -6,7 +6,7 @@
  *   - a Node built-in (`node:*`, fs, path, crypto, os, child_process, ...) or a `.node` addon is
  *     imported by anything the entry reaches (statically or by a literal dynamic import),
  *   - the bundled code names a Node-only global (`process`, `Buffer`, `__dirname`, `__filename`,
- *     `require`): portable code reads `globalThis.process` (runtime/src/env.ts),
+ *     `require`, `setImmediate`): portable code reads `globalThis.process` (runtime/src/env.ts),
  *   - esbuild cannot bundle the entry (a missing export, an unresolvable import),
  *   - a package with src/index.browser.ts does not point `exports["."].browser` (and its
  *     publishConfig copy) at dist/index.browser.js.
@@ -30,7 +30,7 @@ import { REPO_ROOT, workspacePackages } from "./lib/workspace.mjs";
 export const PORTABLE_PACKAGES = ["formats", "runtime", "linalg", "models", "energy", "samplers", "attacks", "metrics", "figures"];
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const NODE_GLOBALS = ["process", "Buffer", "__dirname", "__filename", "require"];
+const NODE_GLOBALS = ["process", "Buffer", "__dirname", "__filename", "require", "setImmediate"];
 const MARK = "__EBJDAT_NODE_GLOBAL_";
 
 /** The browser source entry of a package folder: src/index.browser.ts, else src/index.ts. */

@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from "@ebjdat/runtime";
 import * as tf from "@tensorflow/tfjs-core";
 import { autoAttack, ensembleFor, runAttack, type AttackName } from "@ebjdat/attacks";
 import type { LogitsFn } from "@ebjdat/runtime";
@@ -119,7 +120,6 @@ async function attackChunk(model: EvaluatedModel, x: tf.Tensor4D, y: Int32Array,
   return { outcome, predClean: Array.from(res.predClean), predAdv: Array.from(res.predAdv), stages: [r.attackLabel], warnings, xAdv: res.xAdv };
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Evaluates `model` on images `range` of `data` under one protocol (spec 7.7 standard, 7.9

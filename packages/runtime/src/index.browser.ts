@@ -13,6 +13,7 @@ export type { NativeKernelsInfo, NativeKernelsOptions } from "./native/addon";
 export { setConvGradStrategy, convGradStrategy } from "./wasm/conv2d-grad";
 export type { ConvGradStrategy } from "./wasm/conv2d-grad";
 export { Rng } from "./rng";
+export { yieldToEventLoop } from "./yield";
 export type { RngState } from "./rng";
 export type { LogitsFn, NetLogitsFn, BnMode, ImageBatch } from "./types";
 export type { ProgressEvent, ProgressFn } from "./types";

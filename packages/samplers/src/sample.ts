@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Rng, type NetLogitsFn, toImageSpace } from "@ebjdat/runtime";
+import { Rng, type NetLogitsFn, toImageSpace, yieldToEventLoop } from "@ebjdat/runtime";
 import { runChain, sampleQ, type PyldSplit } from "./chain";
 import { samplerConfig, type SamplerConfig, type SamplerPresetName } from "./config";
 import { uniformInit, type Initializer } from "./initializer";
@@ -115,7 +115,7 @@ export async function sample(fn: NetLogitsFn, options: SampleOptions): Promise<S
       }
       if (cfg.nSteps === 0) options.onProgress?.({ done: start + size, total: n, step: 0, nSteps: 0 });
       parts.push(x);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     const xNet = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
     const images = toImageSpace(xNet);

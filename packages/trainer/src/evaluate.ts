@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from "@ebjdat/runtime";
 import * as tf from "@tensorflow/tfjs-core";
 import { batchTensor, type Dataset } from "@ebjdat/data";
 import type { WideResNet } from "@ebjdat/models";
@@ -28,7 +29,7 @@ export async function evaluateAccuracyAsync(model: WideResNet, ds: Dataset, opti
   const batchSize = options.batchSize ?? 100;
   let correct = 0;
   for (let start = 0; start < ds.n; start += batchSize) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     if (options.signal?.aborted) return undefined;
     correct += correctInBatch(model, ds, start, Math.min(batchSize, ds.n - start));
   }

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { acquireLock, backendInfo, initBackend, readJsonFile, Rng, writeJsonAtomic, type ProgressFn } from "@ebjdat/runtime";
+import { acquireLock, backendInfo, initBackend, readJsonFile, Rng, writeJsonAtomic, type ProgressFn, yieldToEventLoop } from "@ebjdat/runtime";
 import { createWideResNet, type WideResNet } from "@ebjdat/models";
 
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from "./checkpoint";
@@ -70,7 +70,6 @@ export interface TrainResult {
   alreadyFinished?: boolean;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Training steps in the run: `iterations` if set, else epochs × ⌊N / batch⌋ (drop-last). */
 export function totalSteps(config: TrainConfig, n: number): number {

@@ -5,7 +5,7 @@ import { batchTensor, decodeImage, subset, type Dataset } from "@ebjdat/data";
 import { loadSafetensorsFile, toFloat32 } from "@ebjdat/formats";
 import { computeMetrics, metricRequirements, METRIC_NAMES, METRICS, type MetricName } from "@ebjdat/metrics";
 import { loadModel } from "@ebjdat/models";
-import { writeJsonAtomic, toModelSpace, toImageSpace } from "@ebjdat/runtime";
+import { writeJsonAtomic, toModelSpace, toImageSpace, yieldToEventLoop } from "@ebjdat/runtime";
 import { defineCommand } from "../command";
 import { int, str, UsageError } from "../args";
 import { ProgressBar } from "../progress";
@@ -34,7 +34,7 @@ function* tensorBatches(x: tf.Tensor4D, batch: number): Generator<tf.Tensor4D> {
  */
 async function* interruptible(source: Iterable<tf.Tensor4D>, signal: AbortSignal): AsyncGenerator<tf.Tensor4D> {
   for (const b of source) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     if (signal.aborted) {
       b.dispose();
       throw new MetricsInterrupted();

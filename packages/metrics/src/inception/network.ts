@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from "@ebjdat/runtime";
 import * as tf from "@tensorflow/tfjs-core";
 import type { RawTensor } from "@ebjdat/formats";
 import { linearToKernel, oihwToHwio, prepareInceptionStateDict } from "./layout";
@@ -191,7 +192,7 @@ export class FidInception {
     const steps = this.steps(x, options);
     let r = steps.next();
     while (!r.done) {
-      await new Promise((res) => setImmediate(res));
+      await yieldToEventLoop();
       r = steps.next();
     }
     return r.value;
