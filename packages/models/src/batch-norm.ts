@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { BnMode } from "@ebjdat/runtime";
+import { affineLeakyRelu, type BnMode } from "@ebjdat/runtime";
 
 /** All batch-norm modes ({@link BnMode} of `@ebjdat/runtime`, spec 0.2), for validation and CLI help. */
 export const BN_MODES: readonly BnMode[] = ["eval", "train", "train-frozen"];
@@ -82,17 +82,9 @@ export class BatchNorm2d {
    * increment `numBatchesTracked` (spec 0.2).
    */
   apply(x: tf.Tensor4D, mode: BnMode): tf.Tensor4D {
-    if (x.rank !== 4 || x.shape[3] !== this.channels) {
-      throw new Error(`BatchNorm2d input shape [${x.shape.join(", ")}]: expected NHWC with ${this.channels} channels.`);
-    }
+    this.checkInput(x);
     const { eps, momentum } = this.options;
-    if (mode === "eval") {
-      return tf.tidy(() => {
-        const scale = tf.mul(this.weight, tf.rsqrt(tf.add(this.runningVar, eps)));
-        const shift = tf.sub(this.bias, tf.mul(this.runningMean, scale));
-        return tf.add(tf.mul(x, scale), shift) as tf.Tensor4D;
-      });
-    }
+    if (mode === "eval") return this.evalAffine(x, 1);
     checkMode(mode);
     const count = x.shape[0] * x.shape[1] * x.shape[2];
     if (count < 2 && mode === "train") {
@@ -126,6 +118,36 @@ export class BatchNorm2d {
     const out = op(x, this.weight, this.bias);
     this.numBatchesTracked += 1;
     return out;
+  }
+
+  /**
+   * LeakyReLU_α(bn(x + inputBias)): the batch norm, then the network's leaky ReLU (spec 2.1). In
+   * `eval` mode one fused pass (`affineLeakyRelu` of `@ebjdat/runtime`) with the running
+   * statistics' affine map, into whose shift a per-channel `inputBias` (the bias of the conv
+   * before) is folded: (x + b)·γ̂ + β̂ = x·γ̂ + (b·γ̂ + β̂). Other modes: `apply`, then the leaky ReLU.
+   */
+  applyLeakyRelu(x: tf.Tensor4D, mode: BnMode, alpha: number, inputBias?: tf.Tensor1D): tf.Tensor4D {
+    if (mode === "eval") {
+      this.checkInput(x);
+      return this.evalAffine(x, alpha, inputBias);
+    }
+    return tf.tidy(() => tf.leakyRelu(this.apply(inputBias ? (tf.add(x, inputBias) as tf.Tensor4D) : x, mode), alpha));
+  }
+
+  /** Eval mode: y = LeakyReLU_α((x + b)·γ̂ + β̂), γ̂ = γ/√(σ²_run + ε), β̂ = β − μ_run·γ̂ (α = 1: the affine map; spec 0.2). */
+  private evalAffine(x: tf.Tensor4D, alpha: number, inputBias?: tf.Tensor1D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const scale = tf.mul(this.weight, tf.rsqrt(tf.add(this.runningVar, this.options.eps)));
+      let shift = tf.sub(this.bias, tf.mul(this.runningMean, scale));
+      if (inputBias) shift = tf.add(shift, tf.mul(inputBias, scale));
+      return affineLeakyRelu(x, scale, shift, alpha);
+    });
+  }
+
+  private checkInput(x: tf.Tensor4D): void {
+    if (x.rank !== 4 || x.shape[3] !== this.channels) {
+      throw new Error(`BatchNorm2d input shape [${x.shape.join(", ")}]: expected NHWC with ${this.channels} channels.`);
+    }
   }
 
   private updateRunning(mean: tf.Tensor1D, varBiased: tf.Tensor1D, count: number, m: number): void {

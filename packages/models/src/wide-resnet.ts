@@ -144,22 +144,28 @@ export class WideResNet {
     return bn;
   }
 
+  /** The convolution without its bias. */
+  private convOnly(x: tf.Tensor4D, c: Conv): tf.Tensor4D {
+    return tf.conv2d(x, c.weight, c.stride, c.kernel === 3 ? PAD1 : "valid");
+  }
+
   private conv(x: tf.Tensor4D, c: Conv): tf.Tensor4D {
-    return tf.add(tf.conv2d(x, c.weight, c.stride, c.kernel === 3 ? PAD1 : "valid"), c.bias);
+    return tf.add(this.convOnly(x, c), c.bias);
   }
 
-  private act(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.leakyRelu(x, this.config.leak);
-  }
-
-  private norm(bn: BatchNorm2d | undefined, x: tf.Tensor4D, mode: BnMode): tf.Tensor4D {
-    return bn ? bn.apply(x, mode) : x;
+  /**
+   * LeakyReLU(bn(x + bias)) (bias: of the conv before, when given): in eval mode one fused pass
+   * with the bias folded into the BN's shift (BatchNorm2d.applyLeakyRelu); without BN
+   * (`norm: 'none'`) the bias add and the leaky ReLU.
+   */
+  private normAct(bn: BatchNorm2d | undefined, x: tf.Tensor4D, mode: BnMode, bias?: tf.Tensor1D): tf.Tensor4D {
+    if (bn) return bn.applyLeakyRelu(x, mode, this.config.leak, bias);
+    return tf.leakyRelu(bias ? (tf.add(x, bias) as tf.Tensor4D) : x, this.config.leak);
   }
 
   private block(x: tf.Tensor4D, b: Block, mode: BnMode): tf.Tensor4D {
-    let h = this.conv(this.act(this.norm(b.bn1, x, mode)), b.conv1);
-    h = this.conv(this.act(this.norm(b.bn2, h, mode)), b.conv2);
-    return tf.add(h, b.shortcut ? this.conv(x, b.shortcut) : x);
+    const h = this.normAct(b.bn2, this.convOnly(this.normAct(b.bn1, x, mode), b.conv1), mode, b.conv1.bias);
+    return tf.add(this.conv(h, b.conv2), b.shortcut ? this.conv(x, b.shortcut) : x);
   }
 
   private checkInput(x: tf.Tensor, what: string): void {
@@ -183,7 +189,7 @@ export class WideResNet {
       for (const b of this.blocks[s]!) h = this.block(h, b, mode);
       if (taps) taps[`f.layer${s + 1}` as "f.layer1"] = tf.keep(h);
     }
-    h = this.act(this.norm(this.finalBn, h, mode));
+    h = this.normAct(this.finalBn, h, mode);
     if (taps) taps.head = tf.keep(h);
     const feat = tf.mean(h, [1, 2]) as tf.Tensor2D;
     if (taps) taps.penultimate = tf.keep(feat);

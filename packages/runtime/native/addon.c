@@ -11,6 +11,8 @@
  *   im2col.c         convolution geometry, im2col / col2im
  *   conv2d.c         forward, input- and filter-gradient passes over one chunk loop
  *   elementwise.c    leaky ReLU, its gradient, bias + activation
+ *   binary.c         add, subtract, multiply with per-channel and scalar broadcasting
+ *   affine.c         eval-mode batch norm + leaky ReLU in one pass, and its input gradient
  *   column_sum.c     sums over the axes just before the last
  * Spec: foundation issue section 2 (kernels) and issue 6 (speed).
  */
@@ -19,6 +21,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "affine.h"
+#include "binary.h"
 #include "blas.h"
 #include "column_sum.h"
 #include "conv2d.h"
@@ -39,7 +43,7 @@
 typedef struct {
   float *mem;
   size_t bytes;
-  int64_t off[4];
+  int64_t off[8];
   int64_t dim[16];
   double alpha;
 } call_args;
@@ -154,6 +158,46 @@ static napi_value bias_activation_entry(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* binary(memory, [a, b, out], [op (0 add, 1 sub, 2 mul), aMode, bMode (0 full [M, C], 1 row [C], 2 scalar), M, C]) */
+static napi_value binary_entry(napi_env env, napi_callback_info info) {
+  call_args c;
+  if (read_call(env, info, 3, 5, "ebjdat_native: expected (memory: ArrayBuffer, offsets: [a, b, out], [op, aMode, bMode, M, C])", &c)) return NULL;
+  const int64_t op = c.dim[0], aMode = c.dim[1], bMode = c.dim[2], M = c.dim[3], C = c.dim[4];
+  if (op < 0 || op > 2 || aMode < 0 || aMode > 2 || bMode < 0 || bMode > 2 || M < 1 || C < 1) {
+    napi_throw_range_error(env, NULL, "ebjdat_native: binary expects op 0-2, operand modes 0-2 and M, C >= 1");
+    return NULL;
+  }
+  const int64_t modes[2] = {aMode, bMode};
+  for (int i = 0; i < 2; i++) {
+    const int64_t n = modes[i] == OPERAND_FULL ? M * C : modes[i] == OPERAND_ROW ? C : 1;
+    if (!in_bounds(&c, c.off[i], n)) return out_of_bounds(env);
+  }
+  if (!in_bounds(&c, c.off[2], M * C)) return out_of_bounds(env);
+  binary_op((int)op, operand(&c, c.off[0]), (int)aMode, operand(&c, c.off[1]), (int)bMode, operand(&c, c.off[2]), M, C);
+  return NULL;
+}
+
+/* affineLeakyRelu(memory, [x, scale, shift, y], [M, C], alpha): y = lrelu(x*scale + shift);
+   affineLeakyReluGrad(memory, [dy, x, scale, shift, dx], [M, C], alpha): dx = lrelu'(z)*dy*scale */
+static napi_value affine_entry(napi_env env, napi_callback_info info, int grad) {
+  call_args c;
+  const int k = grad ? 5 : 4;
+  if (read_call(env, info, (uint32_t)k, 2, "ebjdat_native: expected (memory: ArrayBuffer, offsets, [M, C], alpha)", &c)) return NULL;
+  const int64_t M = c.dim[0], C = c.dim[1];
+  if (M < 1 || C < 1) return out_of_bounds(env);
+  const int64_t *o = c.off;
+  const int64_t sizes[2][5] = {{M * C, C, C, M * C, 0}, {M * C, M * C, C, C, M * C}};
+  for (int i = 0; i < k; i++) {
+    if (!in_bounds(&c, o[i], sizes[grad][i])) return out_of_bounds(env);
+  }
+  if (grad) affine_leaky_relu_grad(operand(&c, o[0]), operand(&c, o[1]), operand(&c, o[2]), operand(&c, o[3]), operand(&c, o[4]), M, C, (float)c.alpha);
+  else affine_leaky_relu(operand(&c, o[0]), operand(&c, o[1]), operand(&c, o[2]), operand(&c, o[3]), M, C, (float)c.alpha);
+  return NULL;
+}
+
+static napi_value affine_leaky_relu_entry(napi_env env, napi_callback_info info) { return affine_entry(env, info, 0); }
+static napi_value affine_leaky_relu_grad_entry(napi_env env, napi_callback_info info) { return affine_entry(env, info, 1); }
+
 /* ---------- settings ---------- */
 
 /* info(): { blas, threads } */
@@ -202,6 +246,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"leakyReluGrad", NULL, leaky_relu_grad_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"columnSum", NULL, column_sum_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"biasActivation", NULL, bias_activation_entry, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"binary", NULL, binary_entry, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"affineLeakyRelu", NULL, affine_leaky_relu_entry, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"affineLeakyReluGrad", NULL, affine_leaky_relu_grad_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"configure", NULL, configure_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2d", NULL, conv2d_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropInput", NULL, conv2d_backprop_input_entry, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -47,7 +47,7 @@ function main() {
   const march = process.env.EBJDAT_NATIVE_MARCH ?? "native";
   mkdirSync(outDir, { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
-  const args = ["-O3", ...(march ? [`-march=${march}`] : []), "-std=gnu11", "-fno-trapping-math", "-shared", "-fPIC", "-fvisibility=hidden", "-DNODE_GYP_MODULE_NAME=ebjdat_native", `-I${include}`, ...sources, "-o", tmp, "-lpthread", "-ldl"];
+  const args = ["-O3", ...(march ? [`-march=${march}`] : []), "-std=gnu11", "-fno-trapping-math", "-shared", "-fPIC", "-fvisibility=hidden", "-DNODE_GYP_MODULE_NAME=ebjdat_native", `-I${include}`, ...sources, "-o", tmp, "-lpthread", "-ldl", "-lm"];
   try {
     execFileSync(cc, args, { stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {

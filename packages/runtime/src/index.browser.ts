@@ -14,6 +14,7 @@ export { setConvGradStrategy, convGradStrategy } from "./wasm/conv2d-grad";
 export type { ConvGradStrategy } from "./wasm/conv2d-grad";
 export { Rng } from "./rng";
 export { yieldToEventLoop } from "./yield";
+export { affineLeakyRelu } from "./affine-leaky-relu";
 export type { RngState } from "./rng";
 export type { LogitsFn, NetLogitsFn, BnMode, ImageBatch } from "./types";
 export type { ProgressEvent, ProgressFn } from "./types";

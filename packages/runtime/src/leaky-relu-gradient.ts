@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { LEAKY_RELU_GRAD } from "./wasm/elementwise";
 
 /** dx = x > 0 ? dy : α·dy, through the fused kernel where the backend has it (wasm), else TF.js's own composition. */
-function leakyReluBackward(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
+export function leakyReluBackward(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
   if (tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) !== undefined && dy.dtype === "float32" && x.dtype === "float32" && tf.util.arraysEqual(dy.shape, x.shape)) {
     return tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha }) as tf.Tensor;
   }

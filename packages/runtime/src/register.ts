@@ -5,6 +5,9 @@ import { registerMissingGradients } from "./missing-gradients";
 import { nativeAddon, type NativeAddon } from "./native/addon";
 import { conv2dBackpropFilterNative, conv2dBackpropInputNative, conv2dNative, fusedConv2dNative } from "./native/conv2d-native";
 import { registerLeakyReluGradient } from "./leaky-relu-gradient";
+import { registerAffineLeakyReluGradient } from "./affine-leaky-relu";
+import { AFFINE_LEAKY_RELU, AFFINE_LEAKY_RELU_GRAD, affineLeakyReluGradKernel, affineLeakyReluKernel } from "./wasm/affine";
+import { binaryNative } from "./wasm/binary";
 import { identityShared, LEAKY_RELU_GRAD, leakyReluGradJs, leakyReluNative, sumInnerAxesNative } from "./wasm/elementwise";
 import { depthwiseBackpropFilterJs, depthwiseBackpropInputJs, maxPoolGradJs, signJs, unsortedSegmentSumJs } from "./wasm/js-kernels";
 
@@ -79,6 +82,11 @@ const KERNELS = {
   LeakyRelu: orTfjsOwn(leakyReluNative),
   [LEAKY_RELU_GRAD]: always(leakyReluGradJs),
   Sum: orTfjsOwn(sumInnerAxesNative),
+  Add: orTfjsOwn(binaryNative("Add")),
+  Sub: orTfjsOwn(binaryNative("Sub")),
+  Multiply: orTfjsOwn(binaryNative("Multiply")),
+  [AFFINE_LEAKY_RELU]: always(affineLeakyReluKernel),
+  [AFFINE_LEAKY_RELU_GRAD]: always(affineLeakyReluGradKernel),
 } satisfies Record<string, KernelEntry>;
 
 /** The kernels this package installs on the wasm backend (added where missing, replaced where wrong or slow). */
@@ -105,6 +113,7 @@ export async function registerKernelsAndGradients(): Promise<void> {
   await registerCoreGradients();
   registerMissingGradients();
   registerLeakyReluGradient();
+  registerAffineLeakyReluGradient();
   await import("@tensorflow/tfjs-backend-wasm");
   installWasmKernels();
 }
