@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend, Rng } from "@ebjdat/runtime";
+import { channelSum, initBackend, Rng } from "@ebjdat/runtime";
 import { relL2Error } from "@ebjdat/testing";
-import { BatchNorm2d, channelSum } from "./batch-norm";
+import { BatchNorm2d } from "./batch-norm";
 
 /** Float64 per-channel statistics of NHWC data. */
 function stats64(data: Float32Array, c: number): { mean: number[]; varB: number[]; n: number } {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { affineLeakyRelu, type BnMode } from "@ebjdat/runtime";
+import { affineLeakyRelu, batchNormTrain, type BnMode } from "@ebjdat/runtime";
 
 /** All batch-norm modes ({@link BnMode} of `@ebjdat/runtime`, spec 0.2), for validation and CLI help. */
 export const BN_MODES: readonly BnMode[] = ["eval", "train", "train-frozen"];
@@ -10,21 +10,6 @@ export function checkMode(mode: unknown): BnMode {
     throw new Error(`Unknown mode '${String(mode)}'; expected one of ${BN_MODES.join(", ")}.`);
   }
   return mode as BnMode;
-}
-
-/**
- * Per-channel sum of an NHWC tensor, reduced in stages: first over W, then over H, then over
- * the batch. Each float32 reduction therefore covers at most max(W, H, B) values (32 for
- * CIFAR) instead of B·H·W = 8192, which keeps the rounding error of the BN statistics near
- * float32 unit round-off (README of the vectors, section 5: a naive float32 sum can drift by
- * ~1e-5 relative, the running-stat tolerance). The cpu backend already accumulates in float64;
- * wasm/WebGL/WebGPU accumulate in float32, which is where the staging matters. Staying on the
- * device (rather than reading back and summing in float64) keeps the op differentiable and
- * free of synchronous reads, and the same statistics serve both the normalisation and the
- * running update.
- */
-export function channelSum(x: tf.Tensor4D): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.sum(tf.sum(x, 2), 1), 0)) as tf.Tensor1D;
 }
 
 /**
@@ -83,41 +68,27 @@ export class BatchNorm2d {
    */
   apply(x: tf.Tensor4D, mode: BnMode): tf.Tensor4D {
     this.checkInput(x);
-    const { eps, momentum } = this.options;
     if (mode === "eval") return this.evalAffine(x, 1);
     checkMode(mode);
+    return this.train(x, mode, 1);
+  }
+
+  /**
+   * Train modes through `batchNormTrain` of `@ebjdat/runtime` (batch statistics, analytic
+   * gradient; fused kernels on wasm), then the running-statistics update (`train` only) and the
+   * batch counter.
+   */
+  private train(x: tf.Tensor4D, mode: BnMode, alpha: number): tf.Tensor4D {
     const count = x.shape[0] * x.shape[1] * x.shape[2];
     if (count < 2 && mode === "train") {
       throw new Error(`BatchNorm2d in train mode needs more than 1 value per channel (got input [${x.shape.join(", ")}]).`);
     }
-    const op = tf.customGrad((xIn: tf.Tensor | tf.GradSaveFunc, gammaIn: tf.Tensor | tf.GradSaveFunc, betaIn: tf.Tensor | tf.GradSaveFunc, saveIn: tf.Tensor | tf.GradSaveFunc) => {
-      const xx = xIn as tf.Tensor4D;
-      const save = saveIn as tf.GradSaveFunc;
-      const mean = tf.div(channelSum(xx), count) as tf.Tensor1D;
-      const centred = tf.sub(xx, mean);
-      const variance = tf.div(channelSum(tf.square(centred) as tf.Tensor4D), count) as tf.Tensor1D;
-      if (mode === "train") this.updateRunning(mean, variance, count, momentum);
-      const invstd = tf.rsqrt(tf.add(variance, eps));
-      const xhat = tf.mul(centred, invstd) as tf.Tensor4D;
-      const scale = tf.mul(gammaIn as tf.Tensor1D, invstd) as tf.Tensor1D;
-      save([xhat, scale]);
-      const value = tf.add(tf.mul(xhat, gammaIn as tf.Tensor1D), betaIn as tf.Tensor1D) as tf.Tensor4D;
-      // Analytic backward (the PyTorch formula), with the staged channel sums:
-      // dβ = Σdy, dγ = Σ dy·x̂, dx = γ·invstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n). Autodiff of the forward
-      // graph would reduce 8·32·32 values per channel in one float32 sum on wasm, and the
-      // cancellation in dy − mean(dy) turns that rounding into ~1e-3 relative gradient error.
-      const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-        const [sxhat, sscale] = saved as [tf.Tensor4D, tf.Tensor1D];
-        const sumDy = channelSum(dy);
-        const sumDyXhat = channelSum(tf.mul(dy, sxhat) as tf.Tensor4D);
-        const inner = tf.sub(tf.sub(dy, tf.div(sumDy, count)), tf.mul(sxhat, tf.div(sumDyXhat, count)));
-        return [tf.mul(inner, sscale), sumDyXhat, sumDy];
-      };
-      return { value, gradFunc };
-    });
-    const out = op(x, this.weight, this.bias);
+    const { y, mean, variance } = batchNormTrain(x, this.weight, this.bias, { eps: this.options.eps, alpha });
+    if (mode === "train") this.updateRunning(mean, variance, count, this.options.momentum);
+    mean.dispose();
+    variance.dispose();
     this.numBatchesTracked += 1;
-    return out;
+    return y;
   }
 
   /**
@@ -131,7 +102,10 @@ export class BatchNorm2d {
       this.checkInput(x);
       return this.evalAffine(x, alpha, inputBias);
     }
-    return tf.tidy(() => tf.leakyRelu(this.apply(inputBias ? (tf.add(x, inputBias) as tf.Tensor4D) : x, mode), alpha));
+    checkMode(mode);
+    this.checkInput(x);
+    if (!inputBias) return this.train(x, mode, alpha);
+    return tf.tidy(() => this.train(tf.add(x, inputBias) as tf.Tensor4D, mode, alpha));
   }
 
   /** Eval mode: y = LeakyReLU_α((x + b)·γ̂ + β̂), γ̂ = γ/√(σ²_run + ε), β̂ = β − μ_run·γ̂ (α = 1: the affine map; spec 0.2). */

@@ -6,7 +6,7 @@
  */
 export { WideResNet, createWideResNet } from "./wide-resnet";
 export type { WrnActivations } from "./wide-resnet";
-export { BatchNorm2d, BN_MODES, channelSum, checkMode } from "./batch-norm";
+export { BatchNorm2d, BN_MODES, checkMode } from "./batch-norm";
 export type { BatchNormOptions } from "./batch-norm";
 export { resolveConfig, blocksPerStage, stageWidths, WRN_DEFAULTS } from "./config";
 export type { WideResNetConfig, ResolvedWideResNetConfig, NormKind } from "./config";

@@ -13,6 +13,7 @@
  *   elementwise.c    leaky ReLU, its gradient, bias + activation
  *   binary.c         add, subtract, multiply with per-channel and scalar broadcasting
  *   affine.c         eval-mode batch norm + leaky ReLU in one pass, and its input gradient
+ *   batch_norm.c     train-mode batch norm: batch moments, backward pass through them
  *   column_sum.c     sums over the axes just before the last
  * Spec: foundation issue section 2 (kernels) and issue 6 (speed).
  */
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "affine.h"
+#include "batch_norm.h"
 #include "binary.h"
 #include "blas.h"
 #include "column_sum.h"
@@ -43,7 +45,7 @@
 typedef struct {
   float *mem;
   size_t bytes;
-  int64_t off[8];
+  int64_t off[12];
   int64_t dim[16];
   double alpha;
 } call_args;
@@ -198,6 +200,66 @@ static napi_value affine_entry(napi_env env, napi_callback_info info, int grad) 
 static napi_value affine_leaky_relu_entry(napi_env env, napi_callback_info info) { return affine_entry(env, info, 0); }
 static napi_value affine_leaky_relu_grad_entry(napi_env env, napi_callback_info info) { return affine_entry(env, info, 1); }
 
+/* Reads [B, H, W, C] of a train-mode batch-norm call; throws and returns -1 unless all are >= 1. */
+static int bn_dims(napi_env env, const call_args *c, int64_t *B, int64_t *H, int64_t *W, int64_t *C) {
+  *B = c->dim[0], *H = c->dim[1], *W = c->dim[2], *C = c->dim[3];
+  if (*B < 1 || *H < 1 || *W < 1 || *C < 1) {
+    napi_throw_range_error(env, NULL, "ebjdat_native: batch norm expects dims [B, H, W, C], each >= 1");
+    return -1;
+  }
+  return 0;
+}
+
+/* Checks each operand: k offsets, full (1) or per-channel (0). */
+static int bn_operands_in_bounds(const call_args *c, const int *full, int k, int64_t M, int64_t C) {
+  for (int i = 0; i < k; i++) {
+    if (!in_bounds(c, c->off[i], full[i] ? M * C : C)) return 0;
+  }
+  return 1;
+}
+
+/* bnMoments(memory, [x, mean, var], [B, H, W, C]): the biased batch moments per channel */
+static napi_value bn_moments_entry(napi_env env, napi_callback_info info) {
+  call_args c;
+  int64_t B, H, W, C;
+  if (read_call(env, info, 3, 4, "ebjdat_native: expected (memory: ArrayBuffer, offsets: [x, mean, var], [B, H, W, C])", &c) || bn_dims(env, &c, &B, &H, &W, &C)) return NULL;
+  static const int full[3] = {1, 0, 0};
+  if (!bn_operands_in_bounds(&c, full, 3, B * H * W, C)) return out_of_bounds(env);
+  if (bn_moments(operand(&c, c.off[0]), B, H, W, C, operand(&c, c.off[1]), operand(&c, c.off[2])) != 0) return out_of_memory(env, "ebjdat_native: out of memory");
+  return NULL;
+}
+
+/* bnForward(memory, [x, mean, invstd, gamma, beta, y], [B, H, W, C], alpha) */
+static napi_value bn_forward_entry(napi_env env, napi_callback_info info) {
+  call_args c;
+  int64_t B, H, W, C;
+  if (read_call(env, info, 6, 4, "ebjdat_native: expected (memory: ArrayBuffer, offsets: [x, mean, invstd, gamma, beta, y], [B, H, W, C], alpha)", &c) ||
+      bn_dims(env, &c, &B, &H, &W, &C))
+    return NULL;
+  static const int full[6] = {1, 0, 0, 0, 0, 1};
+  if (!bn_operands_in_bounds(&c, full, 6, B * H * W, C)) return out_of_bounds(env);
+  const int64_t *o = c.off;
+  if (bn_forward(operand(&c, o[0]), operand(&c, o[1]), operand(&c, o[2]), operand(&c, o[3]), operand(&c, o[4]), (float)c.alpha, B, H, W, C, operand(&c, o[5])) != 0)
+    return out_of_memory(env, "ebjdat_native: out of memory");
+  return NULL;
+}
+
+/* bnBackward(memory, [dy, x, mean, invstd, gamma, beta, dx, dgamma, dbeta], [B, H, W, C], alpha) */
+static napi_value bn_backward_entry(napi_env env, napi_callback_info info) {
+  call_args c;
+  int64_t B, H, W, C;
+  if (read_call(env, info, 9, 4, "ebjdat_native: expected (memory: ArrayBuffer, offsets: [dy, x, mean, invstd, gamma, beta, dx, dgamma, dbeta], [B, H, W, C], alpha)", &c) ||
+      bn_dims(env, &c, &B, &H, &W, &C))
+    return NULL;
+  static const int full[9] = {1, 1, 0, 0, 0, 0, 1, 0, 0};
+  if (!bn_operands_in_bounds(&c, full, 9, B * H * W, C)) return out_of_bounds(env);
+  const int64_t *o = c.off;
+  if (bn_backward(operand(&c, o[0]), operand(&c, o[1]), operand(&c, o[2]), operand(&c, o[3]), operand(&c, o[4]), operand(&c, o[5]), (float)c.alpha, B, H, W, C,
+                  operand(&c, o[6]), operand(&c, o[7]), operand(&c, o[8])) != 0)
+    return out_of_memory(env, "ebjdat_native: out of memory");
+  return NULL;
+}
+
 /* ---------- settings ---------- */
 
 /* info(): { blas, threads } */
@@ -246,6 +308,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"leakyReluGrad", NULL, leaky_relu_grad_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"columnSum", NULL, column_sum_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"biasActivation", NULL, bias_activation_entry, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bnMoments", NULL, bn_moments_entry, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bnForward", NULL, bn_forward_entry, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bnBackward", NULL, bn_backward_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"binary", NULL, binary_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"affineLeakyRelu", NULL, affine_leaky_relu_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"affineLeakyReluGrad", NULL, affine_leaky_relu_grad_entry, NULL, NULL, NULL, napi_enumerable, NULL},

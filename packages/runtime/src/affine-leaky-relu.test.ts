@@ -10,7 +10,7 @@ import { fill } from "./test-utils";
 // off) against the composition on the cpu backend: values, and the gradients in x, scale and shift
 // of a weighted sum. One rounding (fmaf) instead of two: ≤ 1e-6 relative.
 const TOL = 1e-6;
-const SHAPE = [3, 8, 9, 16];
+const SHAPE: [number, number, number, number] = [3, 8, 9, 16];
 
 interface Out {
   y: Float32Array;

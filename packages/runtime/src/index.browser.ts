@@ -15,6 +15,8 @@ export type { ConvGradStrategy } from "./wasm/conv2d-grad";
 export { Rng } from "./rng";
 export { yieldToEventLoop } from "./yield";
 export { affineLeakyRelu } from "./affine-leaky-relu";
+export { batchNormTrain, channelSum } from "./batch-norm-train";
+export type { BatchNormTrainResult } from "./batch-norm-train";
 export type { RngState } from "./rng";
 export type { LogitsFn, NetLogitsFn, BnMode, ImageBatch } from "./types";
 export type { ProgressEvent, ProgressFn } from "./types";

@@ -8,6 +8,7 @@ import { registerLeakyReluGradient } from "./leaky-relu-gradient";
 import { registerAffineLeakyReluGradient } from "./affine-leaky-relu";
 import { AFFINE_LEAKY_RELU, AFFINE_LEAKY_RELU_GRAD, affineLeakyReluGradKernel, affineLeakyReluKernel } from "./wasm/affine";
 import { binaryNative } from "./wasm/binary";
+import { BATCH_NORM_FORWARD, BATCH_NORM_GRAD, BATCH_NORM_MOMENTS, batchNormForwardKernel, batchNormGradKernel, batchNormMomentsKernel } from "./wasm/batch-norm";
 import { identityShared, LEAKY_RELU_GRAD, leakyReluGradJs, leakyReluNative, sumInnerAxesNative } from "./wasm/elementwise";
 import { depthwiseBackpropFilterJs, depthwiseBackpropInputJs, maxPoolGradJs, signJs, unsortedSegmentSumJs } from "./wasm/js-kernels";
 
@@ -55,6 +56,15 @@ function onAddon<A>(kernel: (addon: NativeAddon, args: A) => tf.TensorInfo | und
   };
 }
 
+/** `kernel` on the native addon; throws when the addon is off (callers check `nativeKernels()` first). */
+function onAddonOrThrow<A, T>(name: string, kernel: (addon: NativeAddon, args: A) => T): (args: A) => T {
+  return (args) => {
+    const addon = nativeAddon();
+    if (!addon) throw new Error(`${name}: the native kernels are off (nativeKernels()); this kernel has no other implementation.`);
+    return kernel(addon, args);
+  };
+}
+
 const backpropFilterNative = onAddon(conv2dBackpropFilterNative);
 const backpropInputNative = onAddon(conv2dBackpropInputNative);
 
@@ -87,6 +97,9 @@ const KERNELS = {
   Multiply: orTfjsOwn(binaryNative("Multiply")),
   [AFFINE_LEAKY_RELU]: always(affineLeakyReluKernel),
   [AFFINE_LEAKY_RELU_GRAD]: always(affineLeakyReluGradKernel),
+  [BATCH_NORM_MOMENTS]: always(onAddonOrThrow(BATCH_NORM_MOMENTS, batchNormMomentsKernel)),
+  [BATCH_NORM_FORWARD]: always(onAddonOrThrow(BATCH_NORM_FORWARD, batchNormForwardKernel)),
+  [BATCH_NORM_GRAD]: always(onAddonOrThrow(BATCH_NORM_GRAD, batchNormGradKernel)),
 } satisfies Record<string, KernelEntry>;
 
 /** The kernels this package installs on the wasm backend (added where missing, replaced where wrong or slow). */

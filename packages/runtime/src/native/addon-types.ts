@@ -7,6 +7,9 @@ export interface NativeAddon {
   leakyReluGrad(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
   columnSum(memory: ArrayBuffer, offsets: number[], dims: [outer: number, rows: number, columns: number]): void;
   biasActivation(memory: ArrayBuffer, offsets: number[], dims: number[], alpha: number): void;
+  bnMoments(memory: ArrayBuffer, offsets: number[], dims: [batch: number, height: number, width: number, channels: number]): void;
+  bnForward(memory: ArrayBuffer, offsets: number[], dims: [batch: number, height: number, width: number, channels: number], alpha: number): void;
+  bnBackward(memory: ArrayBuffer, offsets: number[], dims: [batch: number, height: number, width: number, channels: number], alpha: number): void;
   binary(memory: ArrayBuffer, offsets: number[], dims: [op: number, aMode: number, bMode: number, rows: number, columns: number]): void;
   affineLeakyRelu(memory: ArrayBuffer, offsets: number[], dims: [rows: number, channels: number], alpha: number): void;
   affineLeakyReluGrad(memory: ArrayBuffer, offsets: number[], dims: [rows: number, channels: number], alpha: number): void;
