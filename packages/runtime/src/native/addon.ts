@@ -8,8 +8,10 @@ let loaded: LoadedAddon | undefined;
 let enabled = envVar("EBJDAT_NATIVE") !== "0";
 
 function load(): LoadedAddon {
-  checkConvEnv();
-  loaded ??= loadAddon(envVar("EBJDAT_NATIVE_PATH"));
+  if (!loaded) {
+    checkConvEnv();
+    loaded = loadAddon(envVar("EBJDAT_NATIVE_PATH"));
+  }
   return loaded;
 }
 
@@ -19,8 +21,9 @@ export function nativeAddon(): NativeAddon | undefined {
 }
 
 /**
- * Whether the native convolution kernels (im2col + SGEMM on the wasm heap, issue 6) are in use
- * on the wasm backend, with the SGEMM library and thread count, or why not.
+ * Whether the native convolution kernels (on the wasm heap: oneDNN's convolution primitives, or
+ * im2col + SGEMM; issues 6 and 21) are in use on the wasm backend, with the SGEMM library, the
+ * convolution path and thread count, or why not.
  */
 export function nativeKernels(): NativeKernelsInfo {
   const l = load();
@@ -50,7 +53,7 @@ function checkConvEnv(): void {
 }
 
 /**
- * Turns the native kernels on or off and picks their SGEMM and threads (tests and benchmarks
+ * Turns the native kernels on or off and picks their SGEMM, convolution path and threads (tests and benchmarks
  * compare every path in one run); returns the new state. Throws when `blas` names a library
  * that cannot be loaded.
  */
