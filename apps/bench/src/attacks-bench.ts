@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? "?";
   console.log(`\nEvaluation benchmark, ${date.slice(0, 10)}, ${cpus().length} cores (${cpu}), load average ${load.toFixed(2)} at start`);
   console.log(`${n} images of cifar10-exact-test, WRN-16-2 (vectors/autoattack), eps 8/255 linf, batch ${batch}, ${threads} threads`);
-  const nativeText = info.name !== "wasm" ? "" : native.active ? ` + native kernels (${native.blas}, ${native.threads} threads)` : ` (native kernels off: ${native.reason})`;
+  const nativeText = info.name !== "wasm" ? "" : native.active ? ` + native kernels (conv ${native.conv}, ${native.threads} threads)` : ` (native kernels off: ${native.reason})`;
   console.log(`ours: TF.js ${info.name}${nativeText}, peak RSS ${maxRssMB.toFixed(0)} MB`);
   console.log(`official: ${typeof official === "string" ? official : `fra31/auto-attack on PyTorch ${official.torch}, ${official.threads} threads, BLAS ${official.blas}`}\n`);
   console.log(attacksBenchTable(rows));

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     return { ...o, torchMs: t?.ms, ratio: t ? o.ms / t.ms : undefined };
   });
   console.log(`\nSpeed benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"})`);
-  const nativeText = info.name !== "wasm" ? "" : native.active ? ` + native kernels (${native.blas}, ${native.threads} threads)` : ` (native kernels off: ${native.reason})`;
+  const nativeText = info.name !== "wasm" ? "" : native.active ? ` + native kernels (conv ${native.conv}, ${native.threads} threads)` : ` (native kernels off: ${native.reason})`;
   console.log(`TF.js backend: ${info.name}${nativeText} (tfjs ${info.tfjsVersion}); PyTorch: ${typeof torch === "string" ? torch : `${torch.version}, ${values.threads} threads`}\n`);
   console.log(speedTable(rows));
   if (values.json) writeJsonAtomic(values.json, { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, backend: info, native, torch: typeof torch === "string" ? { unavailable: torch } : { version: torch.version }, results: rows });

@@ -10,6 +10,7 @@
  *   sgemm_builtin.c  the portable blocked SGEMM
  *   im2col.c         convolution geometry, im2col / col2im
  *   conv2d.c         forward, input- and filter-gradient passes over one chunk loop
+ *   conv_dnnl.c      the same passes on oneDNN's convolution primitives, when libdnnl 2.x is loaded
  *   elementwise.c    leaky ReLU, its gradient, bias + activation
  *   binary.c         add, subtract, multiply with per-channel and scalar broadcasting
  *   affine.c         eval-mode batch norm + leaky ReLU in one pass, and its input gradient
@@ -28,6 +29,7 @@
 #include "blas.h"
 #include "column_sum.h"
 #include "conv2d.h"
+#include "conv_dnnl.h"
 #include "elementwise.h"
 #include "parallel.h"
 #include "settings.h"
@@ -262,7 +264,7 @@ static napi_value bn_backward_entry(napi_env env, napi_callback_info info) {
 
 /* ---------- settings ---------- */
 
-/* info(): { blas, threads } */
+/* info(): { blas, conv, threads, signalThread } */
 static napi_value info_entry(napi_env env, napi_callback_info info) {
   (void)info;
   settings_init();
@@ -271,6 +273,9 @@ static napi_value info_entry(napi_env env, napi_callback_info info) {
   CHECK(napi_create_string_utf8(env, blas_name(), NAPI_AUTO_LENGTH, &blas));
   CHECK(napi_create_int32(env, parallel_threads, &threads));
   CHECK(napi_set_named_property(env, obj, "blas", blas));
+  napi_value conv;
+  CHECK(napi_create_string_utf8(env, conv_dnnl_describe(), NAPI_AUTO_LENGTH, &conv));
+  CHECK(napi_set_named_property(env, obj, "conv", conv));
   CHECK(napi_set_named_property(env, obj, "threads", threads));
   napi_value routed;
   CHECK(napi_get_boolean(env, signals_routed(), &routed));
@@ -278,11 +283,11 @@ static napi_value info_entry(napi_env env, napi_callback_info info) {
   return obj;
 }
 
-/* configure(blas: "auto" | "builtin" | library path, threads: number (0 = keep)): info() */
+/* configure(blas: "auto" | "builtin" | library path, threads: number (0 = keep), [conv: "auto" | "dnnl" | "im2col"]): info() */
 static napi_value configure_entry(napi_env env, napi_callback_info info) {
   settings_init();
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char name[400] = "auto";
   size_t len = 0;
@@ -295,6 +300,12 @@ static napi_value configure_entry(napi_env env, napi_callback_info info) {
   if (argc >= 2) CHECK(napi_get_value_int32(env, argv[1], &threads));
   if (settings_configure(name, threads) != 0) {
     napi_throw_error(env, NULL, "ebjdat_native: the BLAS library could not be loaded or has no dnnl_sgemm/cblas_sgemm");
+    return NULL;
+  }
+  char conv[16] = "";
+  if (argc >= 3) CHECK(napi_get_value_string_utf8(env, argv[2], conv, sizeof conv, &len));
+  if (*conv && conv_dnnl_set_mode(conv) != 0) {
+    napi_throw_error(env, NULL, "ebjdat_native: conv must be \"auto\", \"dnnl\" or \"im2col\"");
     return NULL;
   }
   return info_entry(env, info);

@@ -16,6 +16,7 @@ static dnnl_sgemm_fn g_dnnl = NULL;
 static cblas_sgemm_fn g_cblas = NULL;
 static void *g_handle = NULL;
 static char g_name[512] = "builtin";
+static char g_path[400] = ""; /* the loaded library as named to blas_load */
 
 void sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
            const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
@@ -44,6 +45,7 @@ int blas_load(const char *path) {
     return -1;
   }
   g_handle = h;
+  snprintf(g_path, sizeof g_path, "%s", path);
   snprintf(g_name, sizeof g_name, "%s (%s)", g_dnnl ? "dnnl_sgemm" : "cblas_sgemm", path);
   return 0;
 }
@@ -61,6 +63,11 @@ void blas_unload(void) {
 }
 
 const char *blas_name(void) { return g_name; }
+
+void *blas_dnnl_handle(const char **path) {
+  if (path) *path = g_path;
+  return g_dnnl ? g_handle : NULL;
+}
 
 void blas_set_threads(int threads) {
   typedef void (*set_fn)(int);

@@ -27,6 +27,10 @@ void blas_unload(void);
 /* "dnnl_sgemm (<path>)", "cblas_sgemm (<path>)" or "builtin". */
 const char *blas_name(void);
 
+/* The dlopen handle of the loaded library when it is oneDNN (it has dnnl_sgemm), else NULL; *path
+   (when path is not NULL) is the name it was loaded by. conv_dnnl.c finds the primitives there. */
+void *blas_dnnl_handle(const char **path);
+
 /* Tells the loaded library's threads (oneDNN's OpenMP runtime, OpenBLAS) to use `threads`
    threads (their own default is every core). */
 void blas_set_threads(int threads);

@@ -1,6 +1,6 @@
 /*
  * 2-D convolution forward and gradients (NHWC, dilation 1) as im2col + one SGEMM per chunk of
- * images. Row-major layouts: x [N,H,W,Ci], W [KH,KW,Ci,Co] = [K,Co] with K = KH·KW·Ci,
+ * images, or on oneDNN's convolution primitives when conv_dnnl.h runs them. Row-major layouts: x [N,H,W,Ci], W [KH,KW,Ci,Co] = [K,Co] with K = KH·KW·Ci,
  * y / dy [N,OH,OW,Co] = [M,Co] with M = N·OH·OW, col [M,K] (im2col.h).
  *   forward:          y  = col · W
  *   input gradient:   dx = col2im(dy · Wᵀ)

@@ -7,6 +7,7 @@
 
 #include "blas.h"
 #include "conv2d.h"
+#include "conv_dnnl.h"
 #include "parallel.h"
 
 static void read_environment(void) {
@@ -32,6 +33,7 @@ void settings_init(void) {
   if (done) return;
   done = 1;
   read_environment();
+  conv_dnnl_set_mode(getenv("EBJDAT_CONV")); /* an unknown name keeps auto (TypeScript rejects it first) */
 }
 
 int settings_configure(const char *blas, int threads) {

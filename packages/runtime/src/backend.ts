@@ -106,8 +106,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (name === "wasm") {
       notes.push("wasm: conv/max-pool gradients, Sign, UnsortedSegmentSum and depthwise gradients from @ebjdat/runtime");
       const k = nativeKernels();
-      native = k.active ? ` + native kernels (${k.blas}, ${k.threads} threads)` : "";
-      notes.push(k.active ? `wasm: native kernels active (SGEMM ${k.blas}, ${k.threads} threads${k.signalThread ? ", signals received by their own thread" : ""})` : `wasm: native kernels off: ${k.reason}`);
+      native = k.active ? ` + native kernels (conv ${k.conv}, ${k.threads} threads)` : "";
+      notes.push(k.active ? `wasm: native kernels active (conv ${k.conv}, SGEMM ${k.blas}, ${k.threads} threads${k.signalThread ? ", signals received by their own thread" : ""})` : `wasm: native kernels off: ${k.reason}`);
     }
     current = { name, tfName: TF_NAMES[name], notes, tfjsVersion: tf.version_core };
     currentRequest = request;

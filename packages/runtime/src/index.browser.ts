@@ -9,7 +9,7 @@ export { initBackend, backendInfo, BACKEND_ORDER } from "./backend";
 export type { BackendName, BackendInfo, InitBackendOptions } from "./backend";
 export { registerKernelsAndGradients, WASM_KERNEL_OVERRIDES } from "./register";
 export { nativeKernels, setNativeKernels } from "./native/addon";
-export type { NativeKernelsInfo, NativeKernelsOptions } from "./native/addon";
+export type { ConvPath, NativeKernelsInfo, NativeKernelsOptions } from "./native/addon";
 export { setConvGradStrategy, convGradStrategy } from "./wasm/conv2d-grad";
 export type { ConvGradStrategy } from "./wasm/conv2d-grad";
 export { Rng } from "./rng";

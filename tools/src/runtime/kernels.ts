@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const rows = new Map<Shape, Row>();
   await initBackend({ backend: "wasm" });
   const native = setNativeKernels(process.argv.includes("--native"));
-  process.stderr.write(`native kernels: ${native.active ? `on (${native.blas}, ${native.threads} threads)` : `off (${native.reason})`}\n`);
+  process.stderr.write(`native kernels: ${native.active ? `on (conv ${native.conv}, ${native.threads} threads)` : `off (${native.reason})`}\n`);
   for (const s of WRN16_2) {
     const k = kernels(s, REPS);
     setConvGradStrategy({ filter: "im2col", input: "conv" });

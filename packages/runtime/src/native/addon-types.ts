@@ -1,7 +1,8 @@
 /** The native kernels (the N-API addon built from native/*.c, entries in native/addon.c), when built and loadable. */
 export interface NativeAddon {
-  info(): { blas: string; threads: number; signalThread: boolean };
-  configure(blas: string, threads: number): { blas: string; threads: number; signalThread: boolean };
+  info(): { blas: string; conv: string; threads: number; signalThread: boolean };
+  /** conv: `auto`, `dnnl`, `im2col`, or "" to keep the current choice */
+  configure(blas: string, threads: number, conv: string): { blas: string; conv: string; threads: number; signalThread: boolean };
   conv2d(memory: ArrayBuffer, offsets: number[], geometry: number[]): void;
   leakyRelu(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
   leakyReluGrad(memory: ArrayBuffer, offsets: number[], n: [number], alpha: number): void;
@@ -29,6 +30,8 @@ export interface NativeKernelsInfo {
   active: boolean;
   /** the SGEMM in use: `dnnl_sgemm (libdnnl.so.2)`, `cblas_sgemm (libopenblas.so.0)`, or `builtin` */
   blas?: string;
+  /** what runs the convolutions: `dnnl primitives (libdnnl.so.2 2.6.3)` (oneDNN's own convolution primitives, when oneDNN 2.x is the BLAS), or `im2col + <blas>` (with why, when `dnnl` was asked for and cannot run) */
+  conv?: string;
   threads?: number;
   /** true when asynchronous signals (SIGINT, SIGTERM, ...) are received by the addon's own thread, never by a computing one (native/signals.h; EBJDAT_SIGNAL_THREAD=0 turns it off) */
   signalThread?: boolean;

@@ -8,7 +8,10 @@ let loaded: LoadedAddon | undefined;
 let enabled = envVar("EBJDAT_NATIVE") !== "0";
 
 function load(): LoadedAddon {
-  loaded ??= loadAddon(envVar("EBJDAT_NATIVE_PATH"));
+  if (!loaded) {
+    checkConvEnv();
+    loaded = loadAddon(envVar("EBJDAT_NATIVE_PATH"));
+  }
   return loaded;
 }
 
@@ -18,8 +21,9 @@ export function nativeAddon(): NativeAddon | undefined {
 }
 
 /**
- * Whether the native convolution kernels (im2col + SGEMM on the wasm heap, issue 6) are in use
- * on the wasm backend, with the SGEMM library and thread count, or why not.
+ * Whether the native convolution kernels (on the wasm heap: oneDNN's convolution primitives, or
+ * im2col + SGEMM; issues 6 and 21) are in use on the wasm backend, with the SGEMM library, the
+ * convolution path and thread count, or why not.
  */
 export function nativeKernels(): NativeKernelsInfo {
   const l = load();
@@ -33,19 +37,33 @@ export interface NativeKernelsOptions {
   blas?: string;
   /** threads for SGEMM and patches (default: the online cores, or EBJDAT_THREADS) */
   threads?: number;
+  /** what runs the convolutions: `auto` (oneDNN's convolution primitives when oneDNN 2.x is the BLAS, else im2col + SGEMM), `dnnl` (the same, but `nativeKernels().conv` says why when it cannot run), `im2col` (always im2col + SGEMM); default: EBJDAT_CONV, else auto */
+  conv?: ConvPath;
+}
+
+/** The convolution paths `setNativeKernels({ conv })` and `EBJDAT_CONV` choose from. */
+export type ConvPath = "auto" | "dnnl" | "im2col";
+
+const CONV_PATHS: readonly string[] = ["auto", "dnnl", "im2col"];
+
+/** EBJDAT_CONV, checked: the addon itself would ignore a misspelt name. */
+function checkConvEnv(): void {
+  const v = envVar("EBJDAT_CONV");
+  if (v && !CONV_PATHS.includes(v)) throw new Error(`EBJDAT_CONV: unknown convolution path "${v}" (expected ${CONV_PATHS.join(", ")})`);
 }
 
 /**
- * Turns the native kernels on or off and picks their SGEMM and threads (tests and benchmarks
+ * Turns the native kernels on or off and picks their SGEMM, convolution path and threads (tests and benchmarks
  * compare every path in one run); returns the new state. Throws when `blas` names a library
  * that cannot be loaded.
  */
 export function setNativeKernels(on: boolean, options: NativeKernelsOptions = {}): NativeKernelsInfo {
   enabled = on;
   const l = load();
-  if (l.addon && (options.blas !== undefined || options.threads !== undefined)) {
-    const i = l.addon.configure(options.blas ?? "auto", options.threads ?? 0);
-    l.info = { ...l.info, blas: i.blas, threads: i.threads };
+  if (options.conv !== undefined && !CONV_PATHS.includes(options.conv)) throw new Error(`setNativeKernels: unknown conv "${String(options.conv)}" (expected ${CONV_PATHS.join(", ")})`);
+  if (l.addon && (options.blas !== undefined || options.threads !== undefined || options.conv !== undefined)) {
+    const i = l.addon.configure(options.blas ?? "auto", options.threads ?? 0, options.conv ?? "");
+    l.info = { ...l.info, blas: i.blas, conv: i.conv, threads: i.threads };
   }
   return nativeKernels();
 }

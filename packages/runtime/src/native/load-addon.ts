@@ -43,7 +43,7 @@ export function loadAddon(override: string | undefined): LoadedAddon {
   try {
     const addon = createRequire(join(path, ".."))(path) as NativeAddon;
     const i = addon.info();
-    return { addon, info: { active: true, blas: i.blas, threads: i.threads, signalThread: i.signalThread, path } };
+    return { addon, info: { active: true, blas: i.blas, conv: i.conv, threads: i.threads, signalThread: i.signalThread, path } };
   } catch (e) {
     return { info: { active: false, path, reason: `failed to load: ${(e as Error).message}` } };
   }
