@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FidInception, deterministicInceptionWeights } from "@ebjdat/metrics";
-import { createWideResNet } from "@ebjdat/models";
+import { blocksPerStage, createWideResNet, stageWidths } from "@ebjdat/models";
 import { createOptimizer } from "@ebjdat/trainer";
 
 /** One timed workload of the speed benchmark. */
@@ -77,6 +77,64 @@ export function runTf(w: Workload, warmup: number, reps: number): number {
   return ms;
 }
 
+/** One convolution of a WRN on 32x32 inputs: output size, kernel, channels. */
+interface ConvShape {
+  out: number;
+  k: number;
+  cin: number;
+  cout: number;
+}
+
+/** The convolutions of WRN-depth-width on 32x32 images (spec 2.1): the stem, then per block conv1, conv2 and the 1x1 shortcut where the shape changes. */
+function wrnConvs(depth: number, width: number): ConvShape[] {
+  const [w0, ...stages] = stageWidths(width);
+  const convs: ConvShape[] = [{ out: 32, k: 3, cin: 3, cout: w0 }];
+  let cin = w0;
+  stages.forEach((cout, s) => {
+    const out = 32 >> s;
+    for (let b = 0; b < blocksPerStage(depth); b++) {
+      const stride = b === 0 && s > 0 ? 2 : 1;
+      convs.push({ out, k: 3, cin, cout }, { out, k: 3, cin: cout, cout });
+      if (stride !== 1 || cin !== cout) convs.push({ out, k: 1, cin, cout });
+      cin = cout;
+    }
+  });
+  return convs;
+}
+
+/**
+ * Convolution FLOPs of one step (2 per multiply-add; batch norms, activations and the head are
+ * left out): `input-grad` = forward + input gradient of every conv, `train` = forward + filter
+ * gradient of every conv + input gradient of every conv but the stem (the images need none).
+ * Undefined for `inception`.
+ */
+export function workloadFlops(w: Workload): number | undefined {
+  if (w.kind === "inception") return undefined;
+  const pass = wrnConvs(w.depth, w.width).map((c) => 2 * w.batch * c.out * c.out * c.k * c.k * c.cin * c.cout);
+  const forward = pass.reduce((a, b) => a + b, 0);
+  return w.kind === "input-grad" ? 2 * forward : 3 * forward - pass[0]!;
+}
+
+/**
+ * The roofline's rate (FLOP/s) on the active backend, measured in the same run: a 1x1
+ * convolution shaped as one large GEMM ([1, 64, 64, 1024] images, 1024 filters, 8.6 GFLOP),
+ * the best of `reps` calls after one warm-up.
+ */
+export function measurePeakFlops(reps = 3): number {
+  return tf.tidy(() => {
+    const x = tf.randomUniform([1, 64, 64, 1024], -1, 1, "float32", 1) as tf.Tensor4D;
+    const f = tf.randomUniform([1, 1, 1024, 1024], -1, 1, "float32", 2) as tf.Tensor4D;
+    const flops = 2 * 64 * 64 * 1024 * 1024;
+    let best = Infinity;
+    for (let i = 0; i <= reps; i++) {
+      const t = performance.now();
+      tf.tidy(() => void tf.conv2d(x, f, 1, "valid").dataSync());
+      if (i > 0) best = Math.min(best, performance.now() - t);
+    }
+    return flops / (best / 1000);
+  });
+}
+
 /** Runs the same workloads in PyTorch (python/speed_torch.py) when `/usr/bin/python3 -c "import torch"` works; else says why not. */
 export function runTorch(workloads: Workload[], threads: number, warmup: number, reps: number): { version: string; results: Result[] } | string {
   const python = "/usr/bin/python3";
@@ -113,13 +171,15 @@ export function parseWorkloads(nets: string, kinds: string, batch: number, incep
 /**
  * The markdown table of a run: TF.js time (with the native kernels when active), the wasm-only
  * time and the speed-up the native kernels gave where both ran, PyTorch's time and the ratio
- * TF.js / PyTorch where PyTorch ran.
+ * TF.js / PyTorch where PyTorch ran, the roofline time (`workloadFlops` at the measured peak)
+ * and the fraction of it the TF.js time reaches.
  */
-export function speedTable(rows: (Result & { wasmMs?: number; torchMs?: number; ratio?: number })[]): string {
-  const lines = ["| workload | net | batch | TF.js ms | wasm-only ms | native speed-up | PyTorch ms | ratio |", "|---|---|---|---|---|---|---|---|"];
+export function speedTable(rows: (Result & { wasmMs?: number; torchMs?: number; ratio?: number; rooflineMs?: number })[]): string {
+  const lines = ["| workload | net | batch | TF.js ms | wasm-only ms | native speed-up | PyTorch ms | ratio | roofline ms | of roofline |", "|---|---|---|---|---|---|---|---|---|---|"];
   const f = (v: number | undefined, d = 0): string => (v === undefined ? "–" : v.toFixed(d));
   for (const r of rows) {
-    lines.push(`| ${r.kind} | ${netName(r)} | ${r.batch} | ${f(r.ms)} | ${f(r.wasmMs)} | ${r.wasmMs ? `${(r.wasmMs / r.ms).toFixed(1)}x` : "–"} | ${f(r.torchMs)} | ${f(r.ratio, 2)} |`);
+    const fraction = r.rooflineMs === undefined ? "–" : `${((100 * r.rooflineMs) / r.ms).toFixed(0)} %`;
+    lines.push(`| ${r.kind} | ${netName(r)} | ${r.batch} | ${f(r.ms)} | ${f(r.wasmMs)} | ${r.wasmMs ? `${(r.wasmMs / r.ms).toFixed(1)}x` : "–"} | ${f(r.torchMs)} | ${f(r.ratio, 2)} | ${f(r.rooflineMs)} | ${fraction} |`);
   }
   return lines.join("\n");
 }

@@ -1,10 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxAbsRelError } from "@ebjdat/testing";
-import { initBackend } from "./backend";
 import { affineLeakyRelu } from "./affine-leaky-relu";
-import { nativeKernels, setNativeKernels } from "./native/addon";
-import { fill } from "./test-utils";
+import { setNativeKernels } from "./native/addon";
+import { cpuReferenceThenWasm, fill, withNativeKernels } from "./test-utils";
 
 // The fused eval-BN + leaky ReLU on wasm (native kernel, and its JavaScript loop with the addon
 // off) against the composition on the cpu backend: values, and the gradients in x, scale and shift
@@ -32,21 +31,17 @@ function run(alpha: number): Out {
 }
 
 describe("affineLeakyRelu (eval-mode batch norm + leaky ReLU in one pass)", () => {
-  const ref = new Map<number, Out>();
+  let ref: Map<number, Out>;
   beforeAll(async () => {
-    await initBackend({ backend: "cpu", quiet: true });
-    for (const a of [0.2, 1]) ref.set(a, run(a));
-    await initBackend({ backend: "wasm", quiet: true });
+    ref = await cpuReferenceThenWasm([0.2, 1], run);
   });
   afterAll(() => setNativeKernels(process.env.EBJDAT_NATIVE !== "0"));
 
   for (const native of [true, false]) {
     for (const alpha of [0.2, 1]) {
-      it(`alpha ${alpha}, ${native ? "native kernel" : "JavaScript loop"}: values and gradients as the composition on cpu`, () => {
-        if (native && !nativeKernels().active) return;
-        setNativeKernels(native);
-        const got = run(alpha);
-        setNativeKernels(process.env.EBJDAT_NATIVE !== "0");
+      it(`alpha ${alpha}, ${native ? "native kernel" : "JavaScript loop"}: values and gradients as the composition on cpu`, async () => {
+        const got = await withNativeKernels(native, () => run(alpha));
+        if (!got) return;
         const r = ref.get(alpha)!;
         for (const k of ["y", "dx", "ds", "dt"] as const) expect(maxAbsRelError(got[k], r[k]), k).toBeLessThanOrEqual(TOL * (k === "ds" || k === "dt" ? 10 : 1));
         // the negative part is scaled by alpha: some outputs must be negative for alpha < 1 to be tested

@@ -1,10 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relL2Error } from "@ebjdat/testing";
-import { initBackend } from "./backend";
 import { batchNormTrain, channelSum } from "./batch-norm-train";
 import { nativeKernels, setNativeKernels } from "./native/addon";
-import { fill } from "./test-utils";
+import { cpuReferenceThenWasm, fill, withNativeKernels } from "./test-utils";
 
 // Train-mode batch norm (+ leaky ReLU) on wasm, with the native kernels and with the TF.js
 // composition, against the composition on the cpu backend (which sums in float64): outputs,
@@ -48,21 +47,17 @@ function run(alpha: number): Out {
 }
 
 describe("batchNormTrain (batch statistics, analytic gradient, optional leaky ReLU)", () => {
-  const ref = new Map<number, Out>();
+  let ref: Map<number, Out>;
   beforeAll(async () => {
-    await initBackend({ backend: "cpu", quiet: true });
-    for (const a of [0.2, 1]) ref.set(a, run(a));
-    await initBackend({ backend: "wasm", quiet: true });
+    ref = await cpuReferenceThenWasm([0.2, 1], run);
   });
   afterAll(() => setNativeKernels(process.env.EBJDAT_NATIVE !== "0"));
 
   for (const native of [true, false]) {
     for (const alpha of [0.2, 1]) {
-      it(`alpha ${alpha}, ${native ? "native kernels" : "TF.js composition"}: outputs, moments and gradients as on cpu`, () => {
-        if (native && !nativeKernels().active) return;
-        setNativeKernels(native);
-        const got = run(alpha);
-        setNativeKernels(process.env.EBJDAT_NATIVE !== "0");
+      it(`alpha ${alpha}, ${native ? "native kernels" : "TF.js composition"}: outputs, moments and gradients as on cpu`, async () => {
+        const got = await withNativeKernels(native, () => run(alpha));
+        if (!got) return;
         const r = ref.get(alpha)!;
         for (const k of ["y", "mean", "variance", "dx", "dg", "db"] as const) expect(relL2Error(got[k], r[k]), k).toBeLessThanOrEqual(TOL);
         if (alpha !== 1) expect(got.y.some((v) => v < 0)).toBe(true);
