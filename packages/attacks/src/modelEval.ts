@@ -16,14 +16,41 @@ function checkFinite(logits: Float32Array, what: string): void {
   }
 }
 
+/**
+ * Rows per model call: larger batches are split (each image's logits, loss and gradient depend on
+ * that image alone in an eval-mode model), which bounds the activations a gradient keeps alive:
+ * about 6 MB per image for WRN-16-2, so a 250-image batch peaked at 2 GB resident (issue 21, at
+ * most 1.5 GB asked) and 125 rows at 1.1 GB, for 7 % more time.
+ */
+const MAX_ROWS_PER_CALL = 128;
+
+/** [start, end) row ranges of at most MAX_ROWS_PER_CALL rows covering n rows. */
+function rowChunks(n: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let s = 0; s < n; s += MAX_ROWS_PER_CALL) out.push([s, Math.min(n, s + MAX_ROWS_PER_CALL)]);
+  return out;
+}
+
 /** Forward pass of `n` images stored flat (NHWC) in `x`; returns flat logits `[n, K]`. */
 export function logitsOf(model: LogitsFn, x: Float32Array, n: number, dims: readonly number[]): Float32Array {
-  const out = tf.tidy(() => {
-    const z = model(tf.tensor4d(x, [n, dims[0]!, dims[1]!, dims[2]!]));
-    return z.dataSync() as Float32Array;
-  });
+  const d = dims[0]! * dims[1]! * dims[2]!;
+  const parts = rowChunks(n).map(([s, e]) =>
+    tf.tidy(() => Float32Array.from(model(tf.tensor4d(x.subarray(s * d, e * d), [e - s, dims[0]!, dims[1]!, dims[2]!])).dataSync() as Float32Array)),
+  );
+  const out = concat(parts);
   checkFinite(out, "in a forward pass");
-  return Float32Array.from(out);
+  return out;
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /**
@@ -40,6 +67,15 @@ export function lossAndGrad(
   target?: Int32Array,
   reduction: "sum" | "mean" = "sum",
 ): LossGrad {
+  const d = dims[0]! * dims[1]! * dims[2]!;
+  const parts = rowChunks(n).map(([s, e]) => chunkLossAndGrad(model, x.subarray(s * d, e * d), e - s, dims, loss, y.subarray(s, e), target?.subarray(s, e), reduction === "mean" ? 1 / n : 1));
+  const out: LossGrad = { loss: concat(parts.map((p) => p.loss)), grad: concat(parts.map((p) => p.grad)), logits: concat(parts.map((p) => p.logits)) };
+  checkFinite(out.logits, "while computing a gradient");
+  return out;
+}
+
+/** One model call's share of `lossAndGrad`: the gradient of Σ_i weight·ℓ_i over its rows. */
+function chunkLossAndGrad(model: LogitsFn, x: Float32Array, n: number, dims: readonly number[], loss: LossName | "diff", y: Int32Array, target: Int32Array | undefined, weight: number): LossGrad {
   let kept: tf.Tensor2D | undefined;
   const [value, grad] = tf.tidy(() => {
     const xt = tf.tensor4d(x, [n, dims[0]!, dims[1]!, dims[2]!]);
@@ -50,7 +86,7 @@ export function lossAndGrad(
       kept = tf.keep(z);
       return attackLoss(loss, z, yt, tt);
     };
-    const dy = reduction === "mean" ? (tf.fill([n], 1 / n) as tf.Tensor1D) : undefined;
+    const dy = weight !== 1 ? (tf.fill([n], weight) as tf.Tensor1D) : undefined;
     const r = tf.valueAndGrad(f)(xt, dy);
     return [r.value, r.grad];
   });
@@ -63,7 +99,6 @@ export function lossAndGrad(
   value.dispose();
   grad.dispose();
   logitsT.dispose();
-  checkFinite(out.logits, "while computing a gradient");
   return out;
 }
 
