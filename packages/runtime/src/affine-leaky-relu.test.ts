@@ -5,8 +5,8 @@ import { affineLeakyRelu } from "./affine-leaky-relu";
 import { setNativeKernels } from "./native/addon";
 import { cpuReferenceThenWasm, fill, withNativeKernels } from "./test-utils";
 
-// The fused eval-BN + leaky ReLU on wasm (native kernel, and its JavaScript loop with the addon
-// off) against the composition on the cpu backend: values, and the gradients in x, scale and shift
+// The fused eval-BN + leaky ReLU on wasm (native kernel, and wasm's own kernels composing it with
+// the addon off) against the composition on the cpu backend: values, and the gradients in x, scale and shift
 // of a weighted sum. One rounding (fmaf) instead of two: ≤ 1e-6 relative.
 const TOL = 1e-6;
 const SHAPE: [number, number, number, number] = [3, 8, 9, 16];
@@ -39,7 +39,7 @@ describe("affineLeakyRelu (eval-mode batch norm + leaky ReLU in one pass)", () =
 
   for (const native of [true, false]) {
     for (const alpha of [0.2, 1]) {
-      it(`alpha ${alpha}, ${native ? "native kernel" : "JavaScript loop"}: values and gradients as the composition on cpu`, async () => {
+      it(`alpha ${alpha}, ${native ? "native kernel" : "TF.js composition"}: values and gradients as the composition on cpu`, async () => {
         const got = await withNativeKernels(native, () => run(alpha));
         if (!got) return;
         const r = ref.get(alpha)!;

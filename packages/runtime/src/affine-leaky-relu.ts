@@ -1,10 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { AFFINE_LEAKY_RELU, AFFINE_LEAKY_RELU_GRAD } from "./wasm/affine";
 import { leakyReluBackward } from "./leaky-relu-gradient";
+import { nativeAddon } from "./native/addon";
 
-/** Whether the fused kernels run on the active backend (wasm; other backends compose the op). */
+/** Whether the fused kernels run: wasm with the native addon active (elsewhere, browsers included, wasm's own SIMD kernels compose the op). */
 function fused(): boolean {
-  return tf.getKernel(AFFINE_LEAKY_RELU, tf.getBackend()) !== undefined;
+  return tf.getBackend() === "wasm" && nativeAddon() !== undefined && tf.getKernel(AFFINE_LEAKY_RELU, "wasm") !== undefined;
 }
 
 /** The axes of x before its last (channel) axis. */
@@ -45,6 +46,12 @@ function slopeTimes(dy: tf.Tensor, x: tf.Tensor, scale: tf.Tensor, shift: tf.Ten
   return alpha === 1 ? dy : leakyReluBackward(dy, affine(x, scale, shift), alpha);
 }
 
+/** dx = ∂y/∂z·dy·scale: the fused gradient kernel, or its composition when the addon was turned off since the forward pass. */
+function inputGradient(dy: tf.Tensor, x: tf.Tensor, scale: tf.Tensor, shift: tf.Tensor, alpha: number): tf.Tensor {
+  if (fused()) return tf.engine().runKernel(AFFINE_LEAKY_RELU_GRAD, { dy, x, scale, shift }, { alpha }) as tf.Tensor;
+  return tf.mul(slopeTimes(dy, x, scale, shift, alpha), scale);
+}
+
 /**
  * Gradients of the fused kernels: ∂/∂x through the fused gradient kernel, ∂/∂scale = Σ dz·x and
  * ∂/∂shift = Σ dz over the leading axes (composed; attacks and samplers never ask for them).
@@ -59,7 +66,7 @@ export function registerAffineLeakyReluGradient(): void {
       const alpha = (attrs as { alpha: number }).alpha;
       const g = dy as tf.Tensor;
       return {
-        x: () => tf.engine().runKernel(AFFINE_LEAKY_RELU_GRAD, { dy: g, x, scale, shift }, { alpha }) as tf.Tensor,
+        x: () => inputGradient(g, x, scale, shift, alpha),
         scale: () => tf.sum(tf.mul(slopeTimes(g, x, scale, shift, alpha), x), leadingAxes(x)),
         shift: () => tf.sum(slopeTimes(g, x, scale, shift, alpha), leadingAxes(x)),
       };
@@ -73,7 +80,7 @@ export function registerAffineLeakyReluGradient(): void {
       const alpha = (attrs as { alpha: number }).alpha;
       const g = ddx as tf.Tensor;
       return {
-        dy: () => tf.engine().runKernel(AFFINE_LEAKY_RELU_GRAD, { dy: g, x, scale, shift }, { alpha }) as tf.Tensor,
+        dy: () => inputGradient(g, x, scale, shift, alpha),
         x: () => tf.zerosLike(x),
         scale: () => tf.sum(tf.mul(slopeTimes(dy, x, scale, shift, alpha), g), leadingAxes(x)),
         shift: () => tf.zerosLike(shift),

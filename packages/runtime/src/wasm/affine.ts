@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { nativeAddon } from "../native/addon";
+import type { NativeAddon } from "../native/addon";
 import { heap } from "../native/conv2d-native";
 import type { WasmBackendLike } from "./compose";
 
-/** Name of the affine + leaky-ReLU kernel (installed on wasm; other backends compose it). */
+/** Name of the affine + leaky-ReLU kernel (native addon on wasm only; elsewhere the op is composed). */
 export const AFFINE_LEAKY_RELU = "EbjdatAffineLeakyRelu";
 /** Name of its input-gradient kernel. */
 export const AFFINE_LEAKY_RELU_GRAD = "EbjdatAffineLeakyReluGrad";
@@ -31,44 +31,23 @@ function rowsAndChannels(kernel: string, { x, scale, shift }: AffineInputs, dy?:
 
 /**
  * y = z < 0 ? α·z : z with z = x·scale[c] + shift[c] (one rounding) per channel c of the last
- * axis: an eval-mode batch norm and the leaky ReLU after it in one pass (native addon, threaded;
- * a JavaScript loop without it).
+ * axis: an eval-mode batch norm and the leaky ReLU after it in one threaded pass of the native addon.
  */
-export function affineLeakyReluKernel(args: { inputs: AffineInputs; backend: WasmBackendLike; attrs: { alpha: number } }): tf.TensorInfo {
+export function affineLeakyReluKernel(addon: NativeAddon, args: { inputs: AffineInputs; backend: WasmBackendLike; attrs: { alpha: number } }): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const [M, C] = rowsAndChannels(AFFINE_LEAKY_RELU, inputs);
   const y = backend.makeOutput(inputs.x.shape, "float32");
-  const addon = nativeAddon();
-  if (addon) {
-    const { memory, offsets } = heap(backend, [inputs.x, inputs.scale, inputs.shift, y]);
-    addon.affineLeakyRelu(memory, offsets, [M, C], attrs.alpha);
-    return y;
-  }
-  const [x, s, t, out] = [inputs.x, inputs.scale, inputs.shift, y].map((i) => backend.typedArrayFromHeap(i) as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
-  const a = Math.fround(attrs.alpha);
-  for (let i = 0; i < M * C; i++) {
-    const z = Math.fround(x[i]! * s[i % C]! + t[i % C]!);
-    out[i] = z < 0 ? Math.fround(a * z) : z;
-  }
+  const { memory, offsets } = heap(backend, [inputs.x, inputs.scale, inputs.shift, y]);
+  addon.affineLeakyRelu(memory, offsets, [M, C], attrs.alpha);
   return y;
 }
 
 /** dx = (z > 0 ? dy : α·dy)·scale[c], z as in {@link affineLeakyReluKernel}: its input gradient in one pass. */
-export function affineLeakyReluGradKernel(args: { inputs: AffineInputs & { dy: tf.TensorInfo }; backend: WasmBackendLike; attrs: { alpha: number } }): tf.TensorInfo {
+export function affineLeakyReluGradKernel(addon: NativeAddon, args: { inputs: AffineInputs & { dy: tf.TensorInfo }; backend: WasmBackendLike; attrs: { alpha: number } }): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const [M, C] = rowsAndChannels(AFFINE_LEAKY_RELU_GRAD, inputs, inputs.dy);
   const dx = backend.makeOutput(inputs.x.shape, "float32");
-  const addon = nativeAddon();
-  if (addon) {
-    const { memory, offsets } = heap(backend, [inputs.dy, inputs.x, inputs.scale, inputs.shift, dx]);
-    addon.affineLeakyReluGrad(memory, offsets, [M, C], attrs.alpha);
-    return dx;
-  }
-  const [g, x, s, t, out] = [inputs.dy, inputs.x, inputs.scale, inputs.shift, dx].map((i) => backend.typedArrayFromHeap(i) as Float32Array) as Float32Array[] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  const a = Math.fround(attrs.alpha);
-  for (let i = 0; i < M * C; i++) {
-    const z = Math.fround(x[i]! * s[i % C]! + t[i % C]!);
-    out[i] = Math.fround((z > 0 ? g[i]! : Math.fround(a * g[i]!)) * s[i % C]!);
-  }
+  const { memory, offsets } = heap(backend, [inputs.dy, inputs.x, inputs.scale, inputs.shift, dx]);
+  addon.affineLeakyReluGrad(memory, offsets, [M, C], attrs.alpha);
   return dx;
 }
